@@ -1,0 +1,7 @@
+// The Wasm core's exported entry points, and nothing else.
+// Every export takes pointers and lengths into linear memory; none knows of Arrow, workers or the DOM.
+
+export { alloc, free } from './memory';
+export { internerNew, internerFree, internerCount, internUtf8, remapIds } from './intern';
+export { i64ToI32, ticksToDays } from './convert';
+export { unitSummary, deriveLos } from './aggregate';

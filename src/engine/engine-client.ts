@@ -1,0 +1,39 @@
+// The page's handle on the engine worker: typed calls through comlink, buffers transferred, never cloned.
+// If the worker dies it is restarted and the caller gets an error value; the page itself never blocks.
+import * as Comlink from 'comlink';
+import type { EngineWorkerApi } from '../../workers/engine.worker.ts';
+import type { Result } from './engine-errors.ts';
+
+export type EngineRemote = Comlink.Remote<EngineWorkerApi>;
+
+function spawn(): { worker: Worker; remote: EngineRemote } {
+  const worker = new Worker(new URL('../../workers/engine.worker.ts', import.meta.url), { type: 'module', name: 'engine' });
+  return { worker, remote: Comlink.wrap<EngineWorkerApi>(worker) };
+}
+
+export class EngineClient {
+  private current = spawn();
+
+  get remote(): EngineRemote {
+    return this.current.remote;
+  }
+
+  /** Runs one call; a crash of the worker becomes an error Result and a fresh worker. */
+  async call<T>(fn: (remote: EngineRemote) => Promise<Result<T>>): Promise<Result<T>> {
+    try {
+      return await fn(this.current.remote);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      this.current.worker.terminate();
+      this.current = spawn();
+      return { ok: false, errors: [{ code: 'engine.crashed', message: detail, params: { detail } }] };
+    }
+  }
+
+  loadFile(file: File): Promise<Result<import('./engine.ts').CaseFileInfo>> {
+    return this.call(async (remote) => {
+      const buffer = await file.arrayBuffer();
+      return remote.loadCases(Comlink.transfer(buffer, [buffer]), file.name);
+    });
+  }
+}

@@ -1,0 +1,37 @@
+// The interface language as reactive state, and t() to look up a message with {param} substitution.
+// zh-CN is the default; the choice is remembered in localStorage (which never leaves the machine).
+import { en } from './en.ts';
+import { zhCN, type MessageKey } from './zh-CN.ts';
+
+export type Locale = 'zh-CN' | 'en';
+const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+const STORAGE_KEY = 'casemix.locale';
+
+function initialLocale(): Locale {
+  try {
+    return globalThis.localStorage?.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
+  } catch {
+    return 'zh-CN';
+  }
+}
+
+export const i18n = $state({ locale: initialLocale() });
+
+export function setLocale(locale: Locale): void {
+  i18n.locale = locale;
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, locale);
+  } catch {
+    /* private mode: the choice lasts for this page only */
+  }
+  if (typeof document !== 'undefined') document.documentElement.lang = locale;
+}
+
+export function hasMessage(key: string): key is MessageKey {
+  return key in zhCN;
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = DICTIONARIES[i18n.locale][key];
+  return params ? text.replace(/\{(\w+)\}/g, (m, name: string) => (name in params ? String(params[name]) : m)) : text;
+}

@@ -1,0 +1,79 @@
+// What the page holds: the loaded file's description, small aggregates, errors and the running step.
+// Never per-case data: that stays in the engine worker.
+import type { CaseFileInfo } from '../engine/engine.ts';
+import { EngineClient } from '../engine/engine-client.ts';
+import type { EngineError, Result } from '../engine/engine-errors.ts';
+import type { UnitSummary } from '../engine/unit-summary.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+
+/** A step shows its progress indicator only when it runs longer than this. */
+export const PROGRESS_DELAY_MS = 200;
+export const DEMO_URL = `${import.meta.env.BASE_URL}demo/cases.arrow`;
+
+interface Step {
+  key: MessageKey;
+  params: Record<string, string | number>;
+  startedAt: number;
+}
+
+export const app = $state({
+  caseInfo: null as CaseFileInfo | null,
+  isDemo: false,
+  errors: [] as EngineError[],
+  step: null as Step | null,
+  showProgress: false,
+});
+
+/** Aggregates are replaced whole, never mutated: raw state avoids proxying their typed arrays. */
+class Results {
+  departments = $state.raw<UnitSummary | null>(null);
+}
+export const results = new Results();
+
+let client: EngineClient | null = null;
+const engine = () => (client ??= new EngineClient());
+
+async function runStep<T>(key: MessageKey, params: Step['params'], fn: () => Promise<Result<T>>): Promise<T | null> {
+  app.step = { key, params, startedAt: performance.now() };
+  const timer = setTimeout(() => (app.showProgress = true), PROGRESS_DELAY_MS);
+  try {
+    const result = await fn();
+    if (!result.ok) {
+      app.errors = result.errors;
+      return null;
+    }
+    return result.value;
+  } finally {
+    clearTimeout(timer);
+    app.step = null;
+    app.showProgress = false;
+  }
+}
+
+async function refreshAggregates(): Promise<void> {
+  const summary = await runStep('progress.summary', {}, () => engine().call((r) => r.departmentSummary()));
+  if (summary) results.departments = summary;
+}
+
+async function afterLoad(info: CaseFileInfo | null, isDemo: boolean): Promise<void> {
+  if (!info) return;
+  app.errors = [];
+  app.caseInfo = info;
+  app.isDemo = isDemo;
+  await refreshAggregates();
+}
+
+export async function loadCaseFile(file: File): Promise<void> {
+  const info = await runStep('progress.loadFile', { file: file.name }, () => engine().loadFile(file));
+  await afterLoad(info, false);
+}
+
+export async function loadDemo(): Promise<void> {
+  const info = await runStep('progress.loadDemo', {}, () =>
+    engine().call((r) => r.loadCasesFromUrl(new URL(DEMO_URL, location.href).href, 'demo/cases.arrow')));
+  await afterLoad(info, true);
+}
+
+export function dismissErrors(): void {
+  app.errors = [];
+}

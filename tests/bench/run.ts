@@ -1,0 +1,78 @@
+// `npm run bench`: throughput of the Wasm kernels and their ratio to the TypeScript reference, same data,
+// same run. `--json` prints one JSON object. Benchmarks are not tests: nothing here asserts a time.
+import { seededRandom } from '../../src/data/demo-cases.ts';
+import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
+import { unitSummaryReference } from '../../src/engine/reference/unit-summary.ts';
+
+const json = process.argv.includes('--json');
+const sizes = process.argv.includes('--quick') ? [1_000_000] : [1_000_000, 10_000_000];
+const UNITS = 40;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function time(fn: () => void, reps: number): number {
+  fn(); // warm-up (JIT tiers, page faults on first touch)
+  const ms: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = performance.now();
+    fn();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+interface Run {
+  kernel: string;
+  rows: number;
+  wasm_ms: number;
+  reference_ms: number;
+  ratio: number;
+  rows_per_s: number;
+}
+
+async function benchUnitSummary(rows: number): Promise<Run> {
+  const rand = seededRandom(rows);
+  const unit = new Int32Array(rows), los = new Int32Array(rows), status = new Int32Array(rows);
+  const cost = new Float64Array(rows);
+  for (let i = 0; i < rows; i++) {
+    unit[i] = Math.floor(rand() * UNITS);
+    cost[i] = Math.round(20000 * Math.exp(rand() - 0.5) * 100) / 100;
+    los[i] = 1 + Math.floor(rand() * 20);
+    status[i] = rand() < 0.01 ? 5 : 1;
+  }
+  const engine = await createNodeEngine();
+  const core = engine.core;
+  const blocks = [core.placeI32(unit), core.placeF64(cost), core.placeI32(los), core.placeI32(status)];
+  const outs = [core.alloc(UNITS * 4), core.alloc(UNITS * 8), core.alloc(UNITS * 8), core.alloc(UNITS * 4)];
+  const [u, c, l, s] = blocks.map((b) => b.ptr);
+  const [o1, o2, o3, o4] = outs.map((b) => b.ptr);
+  const reps = rows >= 10_000_000 ? 5 : 15;
+  const wasm = time(() => core.exports.unitSummary(rows, UNITS, u, c, l, s, o1, o2, o3, o4), reps);
+  const reference = time(() => unitSummaryReference(UNITS, unit, cost, los, status), reps);
+  // Same data, same answer: a bench that disagrees with the oracle is not worth printing.
+  const ref = unitSummaryReference(UNITS, unit, cost, los, status);
+  const wasmSums = core.f64(outs[1], UNITS);
+  for (let k = 0; k < UNITS; k++) if (wasmSums[k] !== ref.sumCost[k]) throw new Error(`bench: Wasm and reference disagree on unit ${k}`);
+  for (const b of [...blocks, ...outs]) core.free(b);
+  return {
+    kernel: 'department-summary', rows, wasm_ms: +wasm.toFixed(3), reference_ms: +reference.toFixed(3),
+    ratio: +(reference / wasm).toFixed(3), rows_per_s: Math.round(rows / (wasm / 1000)),
+  };
+}
+
+const runs: Run[] = [];
+for (const rows of sizes) runs.push(await benchUnitSummary(rows));
+
+if (json) {
+  const headline = runs[runs.length - 1];
+  console.log(JSON.stringify({ ...headline, node: process.version, runs }));
+} else {
+  console.log(`Node ${process.version}; median of repeated runs after a warm-up; ratio = reference ÷ Wasm\n`);
+  for (const r of runs) {
+    console.log(`${r.kernel.padEnd(20)} ${String(r.rows).padStart(10)} rows  wasm ${r.wasm_ms.toFixed(2).padStart(8)} ms  ` +
+      `reference ${r.reference_ms.toFixed(2).padStart(8)} ms  ratio ${r.ratio.toFixed(2)}×  ${(r.rows_per_s / 1e6).toFixed(1)} M rows/s`);
+  }
+}

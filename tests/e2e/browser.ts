@@ -1,0 +1,32 @@
+// Launches Debian's Chromium through playwright-core with the flags this network-less machine needs,
+// and records every request a page makes so the privacy test can check origins.
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROMIUM } from './ensure-chromium.ts';
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
+    ],
+  });
+}
+
+export interface RecordedPage {
+  page: Page;
+  requests: string[];
+  pageErrors: string[];
+}
+
+export async function openPage(browser: Browser, url: string, locale = 'zh-CN'): Promise<RecordedPage> {
+  const context = await browser.newContext({ locale, viewport: { width: 1280, height: 1000 } });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const pageErrors: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(url);
+  return { page, requests, pageErrors };
+}

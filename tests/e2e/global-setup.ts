@@ -1,0 +1,41 @@
+// Serves the built site (dist/) on a free localhost port and writes the Arrow fixtures the tests load.
+// The site must have been built first (`npm test` runs `npm run build` before these tests).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { preview } from 'vite';
+import type { TestProject } from 'vitest/node';
+import { ROOT } from '../../src/engine/node/wasm-build.ts';
+import { handTable, ipc } from '../fixtures/case-tables.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    baseUrl: string;
+    fixtureDir: string;
+  }
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!existsSync(join(ROOT, 'dist', 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first');
+  const fixtureDir = join(ROOT, 'test-results', 'fixtures');
+  mkdirSync(fixtureDir, { recursive: true });
+  // 骨科: 1000.10 + 2999.90 = 4000.00 over 2 cases; 儿科: 800.50; 眼科: 1234.56.
+  const small = handTable([
+    { department: '骨科', total_cost: 1000.1, los: 3, discharge_status: 5 },
+    { department: '骨科', total_cost: 2999.9, los: 5 },
+    { department: '儿科', total_cost: 800.5, los: 2 },
+    { department: '眼科', total_cost: 1234.56, los: 1 },
+  ]);
+  writeFileSync(join(fixtureDir, 'small.arrow'), ipc(small, 'file'));
+  writeFileSync(join(fixtureDir, 'small.arrows'), ipc(small, 'stream'));
+  const good = ipc(small, 'file');
+  writeFileSync(join(fixtureDir, 'corrupt.arrow'), good.subarray(0, Math.floor(good.length / 2)));
+
+  const server = await preview({ root: ROOT, logLevel: 'silent', preview: { port: 0, host: '127.0.0.1', open: false } });
+  const url = server.resolvedUrls?.local[0];
+  if (!url) throw new Error('the preview server did not report a URL');
+  project.provide('baseUrl', url);
+  project.provide('fixtureDir', fixtureDir);
+  return async () => {
+    await server.close();
+  };
+}

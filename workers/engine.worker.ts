@@ -4,7 +4,8 @@ import * as Comlink from 'comlink';
 import wasmUrl from '../build/wasm/core.wasm?url';
 import { Engine, type CaseFileInfo } from '../src/engine/engine.ts';
 import type { Result } from '../src/engine/engine-errors.ts';
-import { summaryBuffers, type UnitSummary } from '../src/engine/unit-summary.ts';
+import { summaryBuffers, summaryColumns, type UnitSummary } from '../src/engine/unit-summary.ts';
+import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
 
 let engine: Engine | null = null;
 
@@ -20,8 +21,8 @@ function readFailure(file: string, e: unknown): Result<never> {
 
 const api = {
   /** Loads a case file whose bytes the page transferred (not copied) to this worker. */
-  async loadCases(buffer: ArrayBuffer, file: string): Promise<Result<CaseFileInfo>> {
-    return (await ready()).loadCases(new Uint8Array(buffer), file);
+  async loadCases(buffer: ArrayBuffer, file: string, onProgress?: (fraction: number) => void): Promise<Result<CaseFileInfo>> {
+    return (await ready()).loadCases(new Uint8Array(buffer), file, { onProgress });
   },
 
   /** Fetches and loads a file served by this site (the demo data) without passing through the page. */
@@ -42,6 +43,14 @@ const api = {
   async departmentSummary(): Promise<Result<UnitSummary>> {
     const result = (await ready()).departmentSummary();
     return result.ok ? Comlink.transfer(result, summaryBuffers(result.value)) : result;
+  },
+
+  /** The department summary as a CSV (UTF-8 with BOM) or Arrow file, bytes transferred to the page. */
+  async exportDepartmentSummary(format: ExportFormat): Promise<Result<Uint8Array>> {
+    const result = (await ready()).departmentSummary();
+    if (!result.ok) return result;
+    const bytes = exportColumns(summaryColumns(result.value), format);
+    return Comlink.transfer({ ok: true, value: bytes }, [bytes.buffer as ArrayBuffer]);
   },
 };
 

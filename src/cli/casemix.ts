@@ -1,6 +1,9 @@
 // The casemix command line: the same Engine and Wasm core as the site, for batch work under Node.
 // Sub-commands print human-readable reports; errors go to stderr with a non-zero exit code.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tableToIPC } from 'apache-arrow';
+import { csvToArrow } from '../data/csv-to-arrow.ts';
+import { attempt } from '../engine/engine-errors.ts';
 import { basename } from 'node:path';
 import type { EngineError } from '../engine/engine-errors.ts';
 import { createNodeEngine } from '../engine/node/engine-node.ts';
@@ -10,7 +13,9 @@ import { textTable } from './text-table.ts';
 const USAGE = `casemix — 病组工作台 Casemix Workbench command line
 
 Usage:
-  casemix info FILE      schema, row count and per-department summary of an Arrow case file
+  casemix info FILE                     schema, row count and per-department summary of a case file
+                                        (Arrow IPC file/stream, or CSV by its .csv/.tsv/.txt extension)
+  casemix import FILE.csv --out F.arrow  CSV (UTF-8 or GBK, Chinese or English headers) → Arrow case file
   casemix help           this text
 `;
 
@@ -23,17 +28,13 @@ function printErrors(errors: EngineError[]): void {
 async function info(path: string): Promise<number> {
   const engine = await createNodeEngine();
   const file = basename(path);
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    console.error(`error [file.read]: ${path}: ${e instanceof Error ? e.message : e}`);
-    return 1;
-  }
+  const bytes = readInput(path);
+  if (!bytes) return 1;
   const loaded = engine.loadCases(bytes, file);
   if (!loaded.ok) return printErrors(loaded.errors), 1;
   const meta = loaded.value;
-  console.log(`${meta.file}: Arrow ${meta.format} format, ${formatCount(meta.rows, LOCALE)} rows in ${meta.batches} record batch(es), ${formatCount(meta.bytes, LOCALE)} bytes\n`);
+  const format = meta.format === 'csv' ? `CSV (${meta.encoding})` : `Arrow ${meta.format} format`;
+  console.log(`${meta.file}: ${format}, ${formatCount(meta.rows, LOCALE)} rows in ${meta.batches} record batch(es), ${formatCount(meta.bytes, LOCALE)} bytes\n`);
   console.log('Schema');
   console.log(textTable(['column', 'type'], meta.columns.map((c) => [c.name, c.type])));
   const summary = engine.departmentSummary();
@@ -53,12 +54,48 @@ async function info(path: string): Promise<number> {
   return 0;
 }
 
+function readInput(path: string): Uint8Array | null {
+  try {
+    return readFileSync(path);
+  } catch (e) {
+    console.error(`error [file.read]: ${path}: ${e instanceof Error ? e.message : e}`);
+    return null;
+  }
+}
+
+/** Value of `--name VALUE` in args, and the args without it. */
+function option(args: string[], name: string): [string | undefined, string[]] {
+  const i = args.indexOf(name);
+  if (i < 0 || i + 1 >= args.length) return [undefined, args];
+  return [args[i + 1], [...args.slice(0, i), ...args.slice(i + 2)]];
+}
+
+function importCsv(path: string, out: string): number {
+  const bytes = readInput(path);
+  if (!bytes) return 1;
+  const t0 = performance.now();
+  const result = attempt(() => csvToArrow(bytes, basename(path)));
+  if (!result.ok) return printErrors(result.errors), 1;
+  const { table, encoding, delimiter, unusedColumns } = result.value;
+  writeFileSync(out, tableToIPC(table, 'file'));
+  const ms = performance.now() - t0;
+  console.log(`${basename(path)}: ${formatCount(table.numRows, LOCALE)} rows, ${encoding}, delimiter ${JSON.stringify(delimiter)} → ${out} (${ms.toFixed(0)} ms)`);
+  console.log(`columns: ${table.schema.fields.map((f) => f.name).join(', ')}`);
+  if (unusedColumns.length) console.log(`not used: ${unusedColumns.join(', ')}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'info':
       if (rest.length !== 1) break;
       return info(rest[0]);
+    case 'import': {
+      const [out, files] = option(rest, '--out');
+      if (files.length !== 1 || !out) break;
+      return importCsv(files[0], out);
+    }
     case 'help':
     case '--help':
     case '-h':

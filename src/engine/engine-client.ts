@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../../workers/engine.worker.ts';
 import type { Result } from './engine-errors.ts';
+import type { CaseFileInfo } from './engine.ts';
 
 export type EngineRemote = Comlink.Remote<EngineWorkerApi>;
 
@@ -30,10 +31,10 @@ export class EngineClient {
     }
   }
 
-  loadFile(file: File): Promise<Result<import('./engine.ts').CaseFileInfo>> {
+  loadFile(file: File, onProgress?: (fraction: number) => void): Promise<Result<CaseFileInfo>> {
     return this.call(async (remote) => {
       const buffer = await file.arrayBuffer();
-      return remote.loadCases(Comlink.transfer(buffer, [buffer]), file.name);
+      return remote.loadCases(Comlink.transfer(buffer, [buffer]), file.name, onProgress && Comlink.proxy(onProgress));
     });
   }
 }

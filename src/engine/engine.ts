@@ -1,8 +1,9 @@
 // The engine: one synchronous, typed API over the Wasm core (load cases, summarise; later group, price…).
 // The CLI and tests call it directly; the worker only exposes it. It never touches the DOM or workers.
 import type { Table } from 'apache-arrow';
-import { readCaseTable, type ArrowFormat } from '../data/arrow-case-file.ts';
-import { attempt, fail, type Result } from './engine-errors.ts';
+import { readCaseTable, schemaProblems } from '../data/arrow-case-file.ts';
+import { csvToArrow, type CsvImportOptions } from '../data/csv-to-arrow.ts';
+import { attempt, EngineFailure, fail, type Result } from './engine-errors.ts';
 import { placeDayColumn, placeFloat64Column, placeInt32Column, placeUtf8Ids } from './column-placement.ts';
 import { summaryFromSums, type UnitSummary } from './unit-summary.ts';
 import { WasmCore, type Block } from './wasm-core.ts';
@@ -12,9 +13,15 @@ export interface ColumnInfo {
   type: string;
 }
 
+/** How the cases arrived: Arrow IPC file or stream format, or imported from CSV. */
+export type CaseFileFormat = 'file' | 'stream' | 'csv';
+
 export interface CaseFileInfo {
   file: string;
-  format: ArrowFormat;
+  format: CaseFileFormat;
+  /** CSV only: the text encoding detected and the headers that map to no case column. */
+  encoding?: string;
+  unusedColumns?: string[];
   bytes: number;
   rows: number;
   batches: number;
@@ -52,10 +59,11 @@ export class Engine {
     return new Engine(new WasmCore(module));
   }
 
-  /** Parses, checks and places a case file. On any error the previously loaded cases stay loaded. */
-  loadCases(bytes: Uint8Array, file: string): Result<CaseFileInfo> {
+  /** Parses, checks and places a case file (Arrow, or CSV by its extension). On any error the
+   * previously loaded cases stay loaded. */
+  loadCases(bytes: Uint8Array, file: string, options: CsvImportOptions = {}): Result<CaseFileInfo> {
     return attempt(() => {
-      const store = this.buildStore(bytes, file);
+      const store = isCsvName(file) ? this.buildStoreFromCsv(bytes, file, options) : this.buildStoreFromArrow(bytes, file);
       this.releaseCases();
       this.cases = store;
       return store.info;
@@ -113,8 +121,20 @@ export class Engine {
     return this.cases;
   }
 
-  private buildStore(bytes: Uint8Array, file: string): CaseStore {
+  private buildStoreFromArrow(bytes: Uint8Array, file: string): CaseStore {
     const { table, format } = readCaseTable(bytes, file);
+    return this.buildStore(table, { file, format, bytes: bytes.byteLength });
+  }
+
+  private buildStoreFromCsv(bytes: Uint8Array, file: string, options: CsvImportOptions): CaseStore {
+    const { table, encoding, unusedColumns } = csvToArrow(bytes, file, options);
+    const problems = schemaProblems(table.schema.fields, file);
+    if (problems.length) throw new EngineFailure(problems);
+    return this.buildStore(table, { file, format: 'csv', bytes: bytes.byteLength, encoding, unusedColumns });
+  }
+
+  private buildStore(table: Table, origin: Pick<CaseFileInfo, 'file' | 'format' | 'bytes' | 'encoding' | 'unusedColumns'>): CaseStore {
+    const file = origin.file;
     const core = this.core;
     const placed: Block[] = [];
     const keep = (b: Block) => (placed.push(b), b);
@@ -136,7 +156,7 @@ export class Engine {
         core.free(placed.splice(placed.indexOf(discharge), 1)[0]);
       }
       const info: CaseFileInfo = {
-        file, format, bytes: bytes.byteLength, rows: table.numRows, batches: table.batches.length,
+        ...origin, rows: table.numRows, batches: table.batches.length,
         columns: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
         departments: dept.labels.length,
       };
@@ -149,4 +169,8 @@ export class Engine {
       throw e;
     }
   }
+}
+
+export function isCsvName(file: string): boolean {
+  return /\.(csv|tsv|txt)$/i.test(file);
 }

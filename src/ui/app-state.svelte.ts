@@ -4,16 +4,19 @@ import type { CaseFileInfo } from '../engine/engine.ts';
 import { EngineClient } from '../engine/engine-client.ts';
 import type { EngineError, Result } from '../engine/engine-errors.ts';
 import type { UnitSummary } from '../engine/unit-summary.ts';
+import type { ExportFormat } from '../data/table-export.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 
 /** A step shows its progress indicator only when it runs longer than this. */
 export const PROGRESS_DELAY_MS = 200;
 export const DEMO_URL = `${import.meta.env.BASE_URL}demo/cases.arrow`;
 
-interface Step {
+export interface Step {
   key: MessageKey;
   params: Record<string, string | number>;
   startedAt: number;
+  /** Fraction done, when the step can tell. */
+  fraction?: number;
 }
 
 export const app = $state({
@@ -64,7 +67,8 @@ async function afterLoad(info: CaseFileInfo | null, isDemo: boolean): Promise<vo
 }
 
 export async function loadCaseFile(file: File): Promise<void> {
-  const info = await runStep('progress.loadFile', { file: file.name }, () => engine().loadFile(file));
+  const info = await runStep('progress.loadFile', { file: file.name }, () =>
+    engine().loadFile(file, (fraction) => { if (app.step) app.step.fraction = fraction; }));
   await afterLoad(info, false);
 }
 
@@ -72,6 +76,21 @@ export async function loadDemo(): Promise<void> {
   const info = await runStep('progress.loadDemo', {}, () =>
     engine().call((r) => r.loadCasesFromUrl(new URL(DEMO_URL, location.href).href, 'demo/cases.arrow')));
   await afterLoad(info, true);
+}
+
+/** Saves bytes as a file through a blob: URL (same origin; nothing is sent anywhere). */
+function download(bytes: Uint8Array, name: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
+  const a = Object.assign(document.createElement('a'), { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+export async function exportDepartments(format: ExportFormat): Promise<void> {
+  const bytes = await runStep('progress.export', {}, () => engine().call((r) => r.exportDepartmentSummary(format)));
+  if (bytes) download(bytes, `departments.${format}`, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/vnd.apache.arrow.file');
 }
 
 export function dismissErrors(): void {

@@ -121,4 +121,32 @@ describe('Data page', () => {
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('small.arrow');
     expect(await page.evaluate(() => (window as unknown as { progressSeen: boolean }).progressSeen)).toBe(false);
   });
+
+  it('imports a GBK CSV export and shows its departments', async () => {
+    const { page } = await openPage(browser, baseUrl);
+    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await loadThroughPicker(page, 'hospital-gbk.csv');
+    await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('hospital-gbk.csv');
+    expect(await page.locator('[data-testid=file-info]').innerText()).toContain('CSV（GB18030）');
+    expect(await page.locator('[data-testid=unused-columns]').innerText()).toContain('note');
+    const rows = await rowTexts(page);
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/骨科\s+2\s+2,000\.50\s+1,000\.25/);
+    expect(rows[1]).toMatch(/儿科\s+1\s+99\.99/);
+  });
+
+  it('exports the department table as CSV with a BOM, to the cent', async () => {
+    const { page } = await openPage(browser, baseUrl);
+    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await loadThroughPicker(page, 'small.arrow');
+    await expect.poll(() => rowTexts(page)).toHaveLength(3);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-csv]').click()]);
+    expect(download.suggestedFilename()).toBe('departments.csv');
+    const path = await download.path();
+    const bytes = (await import('node:fs')).readFileSync(path);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = bytes.toString('utf8').slice(1);
+    expect(text.split('\r\n')[0]).toBe('department,cases,total_cost,mean_cost,total_los,mean_los,deaths');
+    expect(text).toContain('骨科,2,4000.00,2000.00,8,4.00,1');
+  });
 });

@@ -29,6 +29,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
   writeFileSync(join(fixtureDir, 'small.arrows'), ipc(small, 'stream'));
   const good = ipc(small, 'file');
   writeFileSync(join(fixtureDir, 'corrupt.arrow'), good.subarray(0, Math.floor(good.length / 2)));
+  // A GBK hospital export with Chinese headers and a quoted remark holding a comma and a newline:
+  // 骨科 2 cases (500.00 + 1,500.50), 儿科 1 case (99.99).
+  const enc = new TextEncoder();
+  const gbk = (s: string, map: Record<string, number[]>) =>
+    [...s].flatMap((ch) => map[ch] ?? [...enc.encode(ch)]);
+  const GBK: Record<string, number[]> = { 骨: [0xb9, 0xc7], 科: [0xbf, 0xc6], 儿: [0xb6, 0xf9], 男: [0xc4, 0xd0], 女: [0xc5, 0xae] };
+  const csv = 'case_id,hospital_id,department,admit_date,discharge_date,age_years,sex,discharge_status,principal_dx,total_cost,note\r\n' +
+    'G1,H1,骨科,2024-01-01,2024-01-03,50,男,1,S72.000,500.00,"a, b\nc"\r\n' +
+    'G2,H1,骨科,2024-01-01,2024-01-05,60,女,1,S72.000,"1,500.50",\r\n' +
+    'G3,H1,儿科,2024-01-01,2024-01-02,3,女,1,J18.000,99.99,\r\n';
+  writeFileSync(join(fixtureDir, 'hospital-gbk.csv'), Uint8Array.from(gbk(csv, GBK)));
 
   const server = await preview({ root: ROOT, logLevel: 'silent', preview: { port: 0, host: '127.0.0.1', open: false } });
   const url = server.resolvedUrls?.local[0];

@@ -3,5 +3,5 @@
 
 export { alloc, free } from './memory';
 export { internerNew, internerFree, internerCount, internUtf8, remapIds } from './intern';
-export { i64ToI32, ticksToDays } from './convert';
+export { i64ToI32, ticksToDays, maskNulls, rebaseOffsets, compactList, sexFromInt } from './convert';
 export { unitSummary, deriveLos } from './aggregate';

@@ -2,7 +2,8 @@
 // Results cross back as transferred typed arrays; the main thread never sees a per-case array.
 import * as Comlink from 'comlink';
 import wasmUrl from '../build/wasm/core.wasm?url';
-import { Engine, type CaseFileInfo } from '../src/engine/engine.ts';
+import { Engine, type CaseExplanation, type CaseFileInfo, type CaseFilter, type CaseRow, type RulesetInfo } from '../src/engine/engine.ts';
+import type { GroupingSummary } from '../src/engine/drg-grouping.ts';
 import type { Result } from '../src/engine/engine-errors.ts';
 import { summaryBuffers, summaryColumns, type UnitSummary } from '../src/engine/unit-summary.ts';
 import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
@@ -25,15 +26,61 @@ const api = {
     return (await ready()).loadCases(new Uint8Array(buffer), file, { onProgress });
   },
 
-  /** Fetches and loads a file served by this site (the demo data) without passing through the page. */
-  async loadCasesFromUrl(url: string, file: string): Promise<Result<CaseFileInfo>> {
+  /**
+   * Fetches and loads a file served by this site (the demo data) without passing through the page.
+   * With ifNoneLoaded, a file the user loaded meanwhile wins: the fetched one is dropped (value null).
+   */
+  async loadCasesFromUrl(url: string, file: string, ifNoneLoaded = false): Promise<Result<CaseFileInfo | null>> {
     try {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return (await ready()).loadCases(new Uint8Array(await response.arrayBuffer()), file);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      const engine = await ready();
+      if (ifNoneLoaded && engine.caseFileInfo()) return { ok: true, value: null };
+      return engine.loadCases(bytes, file);
     } catch (e) {
       return readFailure(file, e);
     }
+  },
+
+  /** Loads a ruleset file (casemix-ruleset/1, or the CHS-DRG reference layout) whose bytes were transferred. */
+  async loadRuleset(buffer: ArrayBuffer, file: string): Promise<Result<RulesetInfo>> {
+    return (await ready()).loadRulesetText(new TextDecoder().decode(buffer), file);
+  },
+
+  async loadRulesetFromUrl(url: string, file: string, ifNoneLoaded = false): Promise<Result<RulesetInfo | null>> {
+    try {
+      const response = await fetch(url);
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      const text = await response.text();
+      const engine = await ready();
+      if (ifNoneLoaded && engine.rulesetInfo()) return { ok: true, value: null };
+      return engine.loadRulesetText(text, file);
+    } catch (e) {
+      return readFailure(file, e);
+    }
+  },
+
+  async rulesetInfo(): Promise<RulesetInfo | null> {
+    return (await ready()).rulesetInfo();
+  },
+
+  async groupingSummary(): Promise<Result<GroupingSummary>> {
+    const result = (await ready()).groupingSummary();
+    if (!result.ok) return result;
+    const d = result.value.drgs;
+    // The summary stays in the engine for later calls: transfer copies of its arrays, not the arrays.
+    const drgs = { ...d, cases: d.cases.slice(), weight: d.weight.slice(), meanLos: d.meanLos.slice(), meanCost: d.meanCost.slice(), deaths: d.deaths.slice(), totalWeight: d.totalWeight.slice() };
+    const value = { ...result.value, drgs };
+    return Comlink.transfer({ ok: true, value }, [drgs.cases, drgs.weight, drgs.meanLos, drgs.meanCost, drgs.deaths, drgs.totalWeight].map((a) => a.buffer as ArrayBuffer));
+  },
+
+  async casesPage(filter: CaseFilter, offset: number, limit: number): Promise<Result<{ total: number; rows: CaseRow[] }>> {
+    return (await ready()).casesPage(filter, offset, limit);
+  },
+
+  async explainCase(key: { caseId: string } | { row: number }): Promise<Result<CaseExplanation>> {
+    return (await ready()).explainCase(key);
   },
 
   async caseFileInfo(): Promise<CaseFileInfo | null> {

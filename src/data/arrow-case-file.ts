@@ -51,7 +51,7 @@ function kindAccepts(kind: ColumnKind, type: DataType): boolean {
     case 'float': return t.typeId === Type.Float || t.typeId === Type.Int;
     case 'date': return t.typeId === Type.Date || t.typeId === Type.Timestamp;
     case 'utf8-or-int': return t.typeId === Type.Utf8 || t.typeId === Type.Int;
-    case 'utf8-list': return t.typeId === Type.List || t.typeId === Type.Utf8;
+    case 'utf8-list': return t.typeId === Type.List && DataType.isUtf8((t as unknown as { valueType: DataType }).valueType);
   }
 }
 

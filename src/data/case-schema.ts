@@ -22,7 +22,7 @@ export const CASE_COLUMNS: readonly CaseColumnSpec[] = [
   { name: 'discharge_date', kind: 'date', required: true, zh: '出院日期' },
   { name: 'los', kind: 'int', required: false, zh: '住院天数' },
   { name: 'age_years', kind: 'int', required: true, zh: '年龄(岁)' },
-  { name: 'age_days', kind: 'int', required: false, zh: '年龄(天)' },
+  { name: 'age_days', kind: 'int', required: false, zh: '年龄(天)' }, // int32 accepted: some exports give every age in days
   { name: 'sex', kind: 'utf8-or-int', required: true, zh: '性别' },
   { name: 'birth_weight_g', kind: 'int', required: false, zh: '新生儿出生体重(克)' },
   { name: 'discharge_status', kind: 'int', required: true, zh: '离院方式' },

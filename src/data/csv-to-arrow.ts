@@ -26,7 +26,7 @@ export interface CsvImportResult {
 
 const DICTIONARY_COLUMNS = new Set(['hospital_id', 'department', 'ward', 'physician', 'principal_dx', 'principal_proc', 'insurance_type']);
 const INT_TYPES: Record<string, () => Int8 | Int16 | Int32> = {
-  hospital_level: () => new Int8(), los: () => new Int32(), age_years: () => new Int16(), age_days: () => new Int16(),
+  hospital_level: () => new Int8(), los: () => new Int32(), age_years: () => new Int16(), age_days: () => new Int32(),
   sex: () => new Int8(), birth_weight_g: () => new Int32(), discharge_status: () => new Int8(), vent_hours: () => new Int32(),
 };
 const LIST_SPLIT = /[|;；,，、\s]+/;

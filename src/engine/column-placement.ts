@@ -177,3 +177,109 @@ export function placeUtf8Ids(core: WasmCore, vector: Vector, column: string, fil
     for (const b of dictionaryMaps.values()) core.free(b);
   }
 }
+
+/** Sets `value` in dest rows [offset, offset + data.length) where the chunk has nulls. */
+function maskChunkNulls(core: WasmCore, dest: Block, offset: number, data: Chunk, value: number): void {
+  if (data.nullCount === 0 || !data.nullBitmap) return;
+  const bitmap = core.placeU8(data.nullBitmap);
+  core.exports.maskNulls(dest.ptr + offset * 4, data.length, bitmap.ptr, data.offset, value);
+  core.free(bitmap);
+}
+
+/** An optional integer column as int32 with nulls (and an absent column) read as `missing`. */
+export function placeInt32OrMissing(core: WasmCore, vector: Vector | null, rows: number, missing: number): Block {
+  const block = core.alloc(rows * 4);
+  if (!vector) {
+    core.i32(block, rows).fill(missing);
+    return block;
+  }
+  let offset = 0;
+  for (const data of vector.data) {
+    const values = chunkValues(data);
+    if (values instanceof BigInt64Array || values instanceof BigUint64Array) placeWide(core, values, block, offset, 0n);
+    else core.i32(block, rows).set(values, offset);
+    maskChunkNulls(core, block, offset, data, missing);
+    offset += data.length;
+  }
+  return block;
+}
+
+/** A code column (utf8, plain or dictionary) as column-wide interned ids; nulls become -1. */
+export function placeCodeIds(core: WasmCore, vector: Vector, column: string, file: string): IdColumn {
+  const placed = placeUtf8Ids(core, vector, column, file);
+  let offset = 0;
+  for (const data of vector.data) {
+    maskChunkNulls(core, placed.ids, offset, data, -1);
+    offset += data.length;
+  }
+  return placed;
+}
+
+export interface IdListColumn {
+  /** Interned ids of all list entries, rows concatenated. */
+  ids: Int32Array;
+  /** rows + 1 offsets into ids (Arrow list layout, starting at 0). */
+  offsets: Int32Array;
+  labels: string[];
+}
+
+/** A list<utf8> code column as interned ids + offsets (JS copies; the Wasm blocks are freed). */
+export function placeCodeList(core: WasmCore, vector: Vector, column: string, file: string): IdListColumn {
+  const rows = vector.length;
+  const offsets = core.alloc((rows + 1) * 4);
+  const interner = core.exports.internerNew();
+  const labels: string[] = [];
+  const kept: Block[] = [];
+  const idChunks: Int32Array[] = [];
+  try {
+    let row = 0;
+    let base = 0;
+    for (const data of vector.data) {
+      if (data.typeId !== Type.List) {
+        fail('schema.bad_type', `${file}: column "${column}" is ${data.type}, expected a list of codes`,
+          { file, column, actual: String(data.type), expected: 'list<utf8>' }, { file, column });
+      }
+      const listOffsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + data.length + 1);
+      const first = listOffsets[0], count = listOffsets[data.length] - first;
+      const child = data.children[0];
+      const chunkOffsets = core.placeI32(listOffsets);
+      core.exports.rebaseOffsets(chunkOffsets.ptr, data.length + 1, base, offsets.ptr + row * 4);
+      core.free(chunkOffsets);
+      const ids = core.alloc(count * 4);
+      if (count > 0) {
+        const childOffsets = (child.valueOffsets as Int32Array).subarray(child.offset + first);
+        internChunk(core, interner, childOffsets, child.values as Uint8Array, count, ids.ptr, labels, kept);
+      }
+      idChunks.push(core.i32(ids, count).slice());
+      core.free(ids);
+      row += data.length;
+      base += count;
+    }
+    const all = new Int32Array(base);
+    let at = 0;
+    for (const c of idChunks) { all.set(c, at); at += c.length; }
+    return { ids: all, offsets: core.i32(offsets, rows + 1).slice(), labels };
+  } finally {
+    core.free(offsets);
+    core.exports.internerFree(interner);
+    for (const b of kept) core.free(b);
+  }
+}
+
+/** Sex (int 1/2, or text M/F/男/女/1/2) as int32: 1 male, 2 female, 0 unknown. */
+export function placeSex(core: WasmCore, vector: Vector, column: string, file: string, encodeLabel: (label: string) => number): Block {
+  const rows = vector.length;
+  const type = DataType.isDictionary(vector.type) ? vector.type.dictionary : vector.type;
+  if (type.typeId === Type.Int) {
+    const raw = placeInt32OrMissing(core, vector, rows, 0);
+    core.exports.sexFromInt(raw.ptr, rows, raw.ptr);
+    return raw;
+  }
+  const placed = placeCodeIds(core, vector, column, file);
+  const map = core.placeI32(placed.labels.map(encodeLabel));
+  core.exports.remapIds(placed.ids.ptr, rows, map.ptr, placed.ids.ptr);
+  core.free(map);
+  // Nulls were -1 and stay -1 through remapIds; sexFromInt turns them into 0, unknown.
+  core.exports.sexFromInt(placed.ids.ptr, rows, placed.ids.ptr);
+  return placed.ids;
+}

@@ -3,7 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../../workers/engine.worker.ts';
 import type { Result } from './engine-errors.ts';
-import type { CaseFileInfo } from './engine.ts';
+import type { CaseFileInfo, RulesetInfo } from './engine.ts';
 
 export type EngineRemote = Comlink.Remote<EngineWorkerApi>;
 
@@ -35,6 +35,13 @@ export class EngineClient {
     return this.call(async (remote) => {
       const buffer = await file.arrayBuffer();
       return remote.loadCases(Comlink.transfer(buffer, [buffer]), file.name, onProgress && Comlink.proxy(onProgress));
+    });
+  }
+
+  loadRulesetFile(file: File): Promise<Result<RulesetInfo>> {
+    return this.call(async (remote) => {
+      const buffer = await file.arrayBuffer();
+      return remote.loadRuleset(Comlink.transfer(buffer, [buffer]), file.name);
     });
   }
 }

@@ -3,8 +3,18 @@
 import type { Table } from 'apache-arrow';
 import { readCaseTable, schemaProblems } from '../data/arrow-case-file.ts';
 import { csvToArrow, type CsvImportOptions } from '../data/csv-to-arrow.ts';
-import { attempt, EngineFailure, fail, type Result } from './engine-errors.ts';
-import { placeDayColumn, placeFloat64Column, placeInt32Column, placeUtf8Ids } from './column-placement.ts';
+import { attempt, EngineFailure, fail, type EngineError, type Result } from './engine-errors.ts';
+import {
+  placeCodeIds, placeCodeList, placeDayColumn, placeFloat64Column, placeInt32Column, placeInt32OrMissing, placeSex,
+  placeUtf8Ids, type IdListColumn,
+} from './column-placement.ts';
+import { encodeCases, encodeSex, summariseGrouping, type CodeColumns, type GrouperNumbers, type GroupingSummary } from './drg-grouping.ts';
+import { explainDrg, groupDrg, type DrgExplanation, type DrgOutput } from './reference/drg-grouper.ts';
+import { compiledTableBytes, tryCompileRuleset, type CompiledRuleset } from '../rules/ruleset-compile.ts';
+import { createCodeEncoder, type CaseColumns } from '../rules/case-encoding.ts';
+import { REASON_NAMES } from '../rules/ruleset-format.ts';
+import { importChsRules } from '../rules/import-chs.ts';
+import type { Problem } from '../rules/ruleset-format.ts';
 import { summaryFromSums, type UnitSummary } from './unit-summary.ts';
 import { WasmCore, type Block } from './wasm-core.ts';
 
@@ -29,7 +39,7 @@ export interface CaseFileInfo {
   departments: number;
 }
 
-/** The case columns the core works on, resident in Wasm memory. */
+/** The case columns the core works on: numbers resident in Wasm memory, codes as interned ids. */
 interface CaseStore {
   info: CaseFileInfo;
   table: Table;
@@ -39,6 +49,65 @@ interface CaseStore {
   totalCost: Block;
   los: Block;
   dischargeStatus: Block;
+  codes: CodeColumns;
+  numbers: GrouperNumbers;
+}
+
+export interface RulesetInfo {
+  name: string;
+  version: string;
+  region?: string;
+  teachingOnly: boolean;
+  source?: string;
+  mdcs: number;
+  adrgs: number;
+  drgs: number;
+  dxCodes: number;
+  procCodes: number;
+  tableBytes: number;
+  compileMs: number;
+}
+
+/** The grouped result of the loaded cases under the loaded ruleset. */
+interface Grouped {
+  compiled: CompiledRuleset;
+  cases: CaseColumns;
+  out: DrgOutput;
+  summary: GroupingSummary;
+}
+
+/** One row of a page of cases, for the tables a person reads. */
+export interface CaseRow {
+  row: number;
+  caseId: string;
+  department: string;
+  principalDx: string;
+  mdc: string;
+  drg: string;
+  drgName: string;
+  severity: number;
+  reason: string;
+  totalCost: number;
+  los: number;
+}
+
+export type CaseFilter = { kind: 'all' } | { kind: 'ungrouped' } | { kind: 'drg'; drg: string };
+
+export interface CaseExplanation extends DrgExplanation {
+  row: number;
+  caseId: string;
+  facts: {
+    principalDx: { code: string; name: string } | null;
+    secondaryDx: { code: string; name: string; known: boolean }[];
+    principalProc: { code: string; name: string } | null;
+    otherProcs: { code: string; name: string; known: boolean }[];
+    ageYears: number;
+    ageDays: number;
+    sex: number;
+    birthWeightG: number;
+    los: number;
+    dischargeStatus: number;
+  };
 }
 
 /** Plain copies of the core columns, for the reference kernels in tests and benchmarks. */
@@ -52,6 +121,8 @@ export interface CoreColumns {
 
 export class Engine {
   private cases: CaseStore | null = null;
+  private ruleset: { compiled: CompiledRuleset; info: RulesetInfo } | null = null;
+  private grouped: Grouped | null = null;
 
   constructor(readonly core: WasmCore) {}
 
@@ -66,8 +137,119 @@ export class Engine {
       const store = isCsvName(file) ? this.buildStoreFromCsv(bytes, file, options) : this.buildStoreFromArrow(bytes, file);
       this.releaseCases();
       this.cases = store;
+      this.regroup();
       return store.info;
     }, { file });
+  }
+
+  /**
+   * Loads a ruleset file's text: a casemix-ruleset/1 document, or rules in the CHS-DRG reference layout
+   * (mdc_order/mdcs/adrgs/drg_splits), which is imported first. Problems are listed, nothing half-loaded.
+   */
+  loadRulesetText(text: string, file: string): Result<RulesetInfo> {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e);
+      return { ok: false, errors: [{ code: 'ruleset.bad_json', message: `${file}: not valid JSON (${detail})`, params: { file, detail }, where: { file } }] };
+    }
+    if (isObject(json) && json.format === undefined && 'mdc_order' in json && 'adrgs' in json) {
+      const imported = importChsRules(json as never, { name: file.replace(/\.json$/i, '') });
+      if (!imported.ruleset) {
+        return { ok: false, errors: imported.problems.map((p) => problemError(file, p)) };
+      }
+      return this.loadRuleset(imported.ruleset, file);
+    }
+    return this.loadRuleset(json, file);
+  }
+
+  /** Validates and compiles a ruleset document; one with problems is refused whole and the loaded one stays. */
+  loadRuleset(json: unknown, file: string): Result<RulesetInfo> {
+    return attempt(() => {
+      const t0 = performance.now();
+      const result = tryCompileRuleset(json);
+      if (!result.compiled) throw new EngineFailure(result.problems.map((p) => problemError(file, p)));
+      const compiled = result.compiled;
+      const s = compiled.strings;
+      const info: RulesetInfo = {
+        name: compiled.meta.name, version: compiled.meta.version, region: compiled.meta.region,
+        teachingOnly: !!compiled.meta.teaching_only, source: compiled.meta.source,
+        mdcs: s.mdcCodes.length, adrgs: s.adrgCodes.length, drgs: s.drgCodes.length,
+        dxCodes: s.dxCodes.length, procCodes: s.procCodes.length, tableBytes: compiledTableBytes(compiled),
+        compileMs: performance.now() - t0,
+      };
+      this.ruleset = { compiled, info };
+      this.regroup();
+      return info;
+    }, { file });
+  }
+
+  rulesetInfo(): RulesetInfo | null {
+    return this.ruleset?.info ?? null;
+  }
+
+  groupingSummary(): Result<GroupingSummary> {
+    return attempt(() => this.requireGrouped().summary);
+  }
+
+  /** The output columns of the grouping (for the CLI's export and the tests). */
+  groupingOutput(): { compiled: CompiledRuleset; out: DrgOutput } {
+    const g = this.requireGrouped();
+    return { compiled: g.compiled, out: g.out };
+  }
+
+  /** A page of cases matching a filter, as rows for display (a few dozen at a time). */
+  casesPage(filter: CaseFilter, offset: number, limit: number): Result<{ total: number; rows: CaseRow[] }> {
+    return attempt(() => {
+      const g = this.requireGrouped();
+      const s = this.requireCases();
+      const drgId = filter.kind === 'drg' ? g.compiled.strings.drgCodes.indexOf(filter.drg) : -1;
+      const matches = (i: number) => filter.kind === 'all' || (filter.kind === 'ungrouped' ? g.out.drg[i] < 0 : g.out.drg[i] === drgId);
+      const rows: CaseRow[] = [];
+      let total = 0;
+      for (let i = 0; i < s.rows; i++) {
+        if (!matches(i)) continue;
+        if (total >= offset && rows.length < limit) rows.push(this.caseRow(i));
+        total++;
+      }
+      return { total, rows };
+    });
+  }
+
+  /** The trace of every grouping decision for one case, by case_id or row number. */
+  explainCase(key: { caseId: string } | { row: number }): Result<CaseExplanation> {
+    return attempt(() => {
+      const g = this.requireGrouped();
+      const s = this.requireCases();
+      const row = 'row' in key ? key.row : this.findRow(key.caseId);
+      if (row < 0 || row >= s.rows) {
+        const id = 'caseId' in key ? key.caseId : String(key.row);
+        fail('case.not_found', `No case ${id} in ${s.info.file}`, { id, file: s.info.file }, { file: s.info.file });
+      }
+      const single = sliceCase(g.cases, row);
+      const explanation = explainDrg(g.compiled, 0, single);
+      const str = g.compiled.strings;
+      const code = (labels: string[], ids: Int32Array, i: number) => (ids[i] >= 0 ? labels[ids[i]] : '');
+      const dxName = (c: string, id: number) => ({ code: c, name: id >= 0 ? str.dxNames[id] ?? '' : '', known: id >= 0 });
+      const procName = (c: string, id: number) => ({ code: c, name: id >= 0 ? str.procNames[id] ?? '' : '', known: id >= 0 });
+      const list = (l: IdListColumn) => Array.from(l.ids.subarray(l.offsets[row], l.offsets[row + 1]), (id) => l.labels[id]).filter((c) => c !== '');
+      const pdx = code(s.codes.principalDx.labels, s.codes.principalDx.ids, row);
+      const pproc = code(s.codes.principalProc.labels, s.codes.principalProc.ids, row);
+      const dxEnc = createCodeEncoder(g.compiled, 'dx');
+      const procEnc = createCodeEncoder(g.compiled, 'proc');
+      return {
+        ...explanation, row, caseId: this.caseIdAt(row),
+        facts: {
+          principalDx: pdx ? dxName(pdx, single.principalDx[0]) : null,
+          secondaryDx: list(s.codes.secondaryDx).map((c) => dxName(c, dxEnc(c))),
+          principalProc: pproc ? procName(pproc, single.principalProc[0]) : null,
+          otherProcs: list(s.codes.otherProcs).map((c) => procName(c, procEnc(c))),
+          ageYears: single.ageYears[0], ageDays: single.ageDays[0], sex: single.sex[0],
+          birthWeightG: single.birthWeightG[0], los: single.los[0], dischargeStatus: single.dischargeStatus[0],
+        },
+      };
+    });
   }
 
   caseFileInfo(): CaseFileInfo | null {
@@ -114,11 +296,67 @@ export class Engine {
     if (!s) return;
     for (const b of [s.department, s.totalCost, s.los, s.dischargeStatus]) this.core.free(b);
     this.cases = null;
+    this.grouped = null;
   }
 
   private requireCases(): CaseStore {
     if (!this.cases) fail('engine.no_cases', 'No case file is loaded');
     return this.cases;
+  }
+
+  private requireGrouped(): Grouped {
+    this.requireCases();
+    if (!this.ruleset) fail('engine.no_ruleset', 'No ruleset is loaded');
+    return this.grouped!;
+  }
+
+  /** Groups the loaded cases under the loaded ruleset, when both are there. */
+  private regroup(): void {
+    this.grouped = null;
+    const s = this.cases;
+    const r = this.ruleset;
+    if (!s || !r) return;
+    const t0 = performance.now();
+    const cases = encodeCases(this.core, r.compiled, s.codes, s.numbers);
+    const out = groupDrg(r.compiled, cases);
+    const groupMs = performance.now() - t0;
+    const summary = summariseGrouping(this.core, r.compiled, out, { cost: s.totalCost, los: s.los, status: s.dischargeStatus }, groupMs);
+    this.grouped = { compiled: r.compiled, cases, out, summary };
+  }
+
+  private caseIdAt(row: number): string {
+    return String(this.requireCases().table.getChild('case_id')!.get(row) ?? '');
+  }
+
+  private findRow(caseId: string): number {
+    const column = this.requireCases().table.getChild('case_id')!;
+    let row = 0;
+    for (const value of column) {
+      if (value === caseId) return row;
+      row++;
+    }
+    return -1;
+  }
+
+  private caseRow(i: number): CaseRow {
+    const s = this.requireCases();
+    const g = this.grouped!;
+    const str = g.compiled.strings;
+    const drg = g.out.drg[i];
+    const pdx = s.codes.principalDx;
+    return {
+      row: i,
+      caseId: this.caseIdAt(i),
+      department: s.departmentLabels[this.core.i32(s.department, s.rows)[i]] ?? '',
+      principalDx: pdx.ids[i] >= 0 ? pdx.labels[pdx.ids[i]] : '',
+      mdc: g.out.mdc[i] >= 0 ? str.mdcCodes[g.out.mdc[i]] : '',
+      drg: drg >= 0 ? str.drgCodes[drg] : '0000',
+      drgName: drg >= 0 ? str.drgNames[drg] ?? '' : '',
+      severity: g.out.severity[i],
+      reason: REASON_NAMES[g.out.reason[i]] ?? '',
+      totalCost: this.core.f64(s.totalCost, s.rows)[i],
+      los: this.core.i32(s.los, s.rows)[i],
+    };
   }
 
   private buildStoreFromArrow(bytes: Uint8Array, file: string): CaseStore {
@@ -155,14 +393,45 @@ export class Engine {
         core.free(placed.splice(placed.indexOf(admit), 1)[0]);
         core.free(placed.splice(placed.indexOf(discharge), 1)[0]);
       }
+      const rows = table.numRows;
+      const optional = (name: string) => table.getChild(name);
+      const jsInts = (name: string) => {
+        const b = placeInt32OrMissing(core, optional(name), rows, -1);
+        const copy = core.i32(b, rows).slice();
+        core.free(b);
+        return copy;
+      };
+      const idsOf = (name: string) => {
+        const v = optional(name);
+        if (!v) return { ids: new Int32Array(rows).fill(-1), labels: [] as string[] };
+        const placed = placeCodeIds(core, v, name, file);
+        const ids = core.i32(placed.ids, rows).slice();
+        core.free(placed.ids);
+        return { ids, labels: placed.labels };
+      };
+      const listOf = (name: string): IdListColumn => {
+        const v = optional(name);
+        return v ? placeCodeList(core, v, name, file) : { ids: new Int32Array(0), offsets: new Int32Array(rows + 1), labels: [] };
+      };
+      const sexBlock = placeSex(core, column('sex'), 'sex', file, encodeSex);
+      const sex = Uint8Array.from(core.i32(sexBlock, rows));
+      core.free(sexBlock);
+      const codes: CodeColumns = {
+        principalDx: idsOf('principal_dx'), principalProc: idsOf('principal_proc'),
+        secondaryDx: listOf('secondary_dx'), otherProcs: listOf('other_procs'),
+      };
+      const numbers: GrouperNumbers = {
+        ageYears: jsInts('age_years'), ageDays: jsInts('age_days'), sex, birthWeightG: jsInts('birth_weight_g'),
+        los: core.i32(los, rows).slice(), dischargeStatus: core.i32(dischargeStatus, rows).slice(),
+      };
       const info: CaseFileInfo = {
-        ...origin, rows: table.numRows, batches: table.batches.length,
+        ...origin, rows, batches: table.batches.length,
         columns: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
         departments: dept.labels.length,
       };
       return {
-        info, table, rows: table.numRows, department: dept.ids, departmentLabels: dept.labels,
-        totalCost, los, dischargeStatus,
+        info, table, rows, department: dept.ids, departmentLabels: dept.labels,
+        totalCost, los, dischargeStatus, codes, numbers,
       };
     } catch (e) {
       for (const b of placed) core.free(b);
@@ -173,4 +442,34 @@ export class Engine {
 
 export function isCsvName(file: string): boolean {
   return /\.(csv|tsv|txt)$/i.test(file);
+}
+
+/** One case of a column set, as a one-row column set (for the per-case trace). */
+function sliceCase(c: CaseColumns, i: number): CaseColumns {
+  const a = c.secondaryDxOffsets[i], b = c.secondaryDxOffsets[i + 1];
+  const p = c.otherProcsOffsets[i], q = c.otherProcsOffsets[i + 1];
+  return {
+    n: 1,
+    principalDx: c.principalDx.slice(i, i + 1),
+    secondaryDx: c.secondaryDx.slice(a, b), secondaryDxOffsets: Int32Array.of(0, b - a),
+    principalProc: c.principalProc.slice(i, i + 1),
+    otherProcs: c.otherProcs.slice(p, q), otherProcsOffsets: Int32Array.of(0, q - p),
+    ageYears: c.ageYears.slice(i, i + 1), ageDays: c.ageDays.slice(i, i + 1), sex: c.sex.slice(i, i + 1),
+    birthWeightG: c.birthWeightG.slice(i, i + 1), los: c.los.slice(i, i + 1), dischargeStatus: c.dischargeStatus.slice(i, i + 1),
+  };
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** A ruleset problem (table, row, field) as an engine error the UI and CLI show. */
+function problemError(file: string, p: Problem): EngineError {
+  const at = `${p.where.table}${p.where.row !== undefined ? `[${p.where.row}]` : ''}${p.where.field ? ` ${p.where.field}` : ''}`;
+  return {
+    code: 'ruleset.problem',
+    message: `${file}: ${at}: ${p.message}`,
+    params: { file, at, detail: p.message },
+    where: { file, row: typeof p.where.row === 'number' ? p.where.row : undefined, column: p.where.field, token: String(p.where.row ?? '') },
+  };
 }

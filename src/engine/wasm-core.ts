@@ -17,6 +17,10 @@ export interface CoreExports {
   deriveLos(n: number, admitDay: number, dischargeDay: number, outLos: number): void;
   i64ToI32(n: number, src: number, dst: number): void;
   ticksToDays(n: number, src: number, ticksPerDay: bigint, dst: number): void;
+  maskNulls(dst: number, n: number, bitmap: number, bitOffset: number, value: number): void;
+  rebaseOffsets(src: number, count: number, base: number, dst: number): void;
+  compactList(ids: number, offsets: number, n: number): number;
+  sexFromInt(src: number, n: number, dst: number): void;
 }
 
 /** A block of linear memory owned by the host; `free` it when done. */

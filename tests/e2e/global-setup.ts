@@ -29,6 +29,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   writeFileSync(join(fixtureDir, 'small.arrows'), ipc(small, 'stream'));
   const good = ipc(small, 'file');
   writeFileSync(join(fixtureDir, 'corrupt.arrow'), good.subarray(0, Math.floor(good.length / 2)));
+  // Cases for the worked mini ruleset (docs/examples): HC23, HC25 (CC excluded), HS21, and one 0000.
+  writeFileSync(join(fixtureDir, 'mini-cases.arrow'), ipc(handTable([
+    { case_id: 'M1', department: '普外科', total_cost: 21000, los: 8, principal_dx: 'K80.100', principal_proc: '51.2300', secondary_dx: ['E11.900'] },
+    { case_id: 'M2', department: '普外科', total_cost: 16000, los: 6, principal_dx: 'K80.100', principal_proc: '51.2300', secondary_dx: ['K83.000'] },
+    { case_id: 'M3', department: '消化内科', total_cost: 15000, los: 9, principal_dx: 'K80.100', secondary_dx: ['J96.000'] },
+    { case_id: 'M4', department: '泌尿外科', total_cost: 9000, los: 5, principal_dx: 'N40.x00', secondary_dx: [] },
+  ])));
   // A GBK hospital export with Chinese headers and a quoted remark holding a comma and a newline:
   // 骨科 2 cases (500.00 + 1,500.50), 儿科 1 case (99.99).
   const enc = new TextEncoder();

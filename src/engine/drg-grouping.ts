@@ -1,0 +1,167 @@
+// From the cases the engine holds to grouper input columns, and from grouper output to the summaries
+// the Grouping page shows (入组率, cases by MDC, the DRG table, reasons). Per-row work runs in Wasm.
+import { createCodeEncoder, encodeSex, type CaseColumns } from '../rules/case-encoding.ts';
+import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
+import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
+import type { DrgOutput } from './reference/drg-grouper.ts';
+import type { IdListColumn } from './column-placement.ts';
+import type { WasmCore, Block } from './wasm-core.ts';
+
+/** Ruleset-independent code columns: interned ids per row plus the distinct labels. */
+export interface CodeColumns {
+  principalDx: { ids: Int32Array; labels: string[] };
+  principalProc: { ids: Int32Array; labels: string[] };
+  secondaryDx: IdListColumn;
+  otherProcs: IdListColumn;
+}
+
+/** Numbers the grouper reads, -1 where missing; sex 1/2/0. */
+export interface GrouperNumbers {
+  ageYears: Int32Array;
+  ageDays: Int32Array;
+  sex: Uint8Array;
+  birthWeightG: Int32Array;
+  los: Int32Array;
+  dischargeStatus: Int32Array;
+}
+
+/** out[i] = map[ids[i]] (−1 stays −1), done by the core. */
+function remap(core: WasmCore, ids: Int32Array, map: Int32Array): Int32Array {
+  const src = core.placeI32(ids);
+  const m = core.placeI32(map.length ? map : Int32Array.of(-1));
+  core.exports.remapIds(src.ptr, ids.length, m.ptr, src.ptr);
+  const out = core.i32(src, ids.length).slice();
+  core.free(src);
+  core.free(m);
+  return out;
+}
+
+function remapList(core: WasmCore, list: IdListColumn, map: Int32Array): { ids: Int32Array; offsets: Int32Array } {
+  const rows = list.offsets.length - 1;
+  const ids = core.placeI32(list.ids.length ? list.ids : Int32Array.of(-1));
+  const m = core.placeI32(map.length ? map : Int32Array.of(-1));
+  const offsets = core.placeI32(list.offsets);
+  core.exports.remapIds(ids.ptr, list.ids.length, m.ptr, ids.ptr);
+  const total = core.exports.compactList(ids.ptr, offsets.ptr, rows);
+  const out = { ids: core.i32(ids, total).slice(), offsets: core.i32(offsets, rows + 1).slice() };
+  for (const b of [ids, m, offsets]) core.free(b);
+  return out;
+}
+
+/** Encodes codes against a ruleset: once per distinct label, then one remap per column in Wasm. */
+export function encodeCases(core: WasmCore, compiled: CompiledRuleset, codes: CodeColumns, numbers: GrouperNumbers): CaseColumns {
+  const dx = createCodeEncoder(compiled, 'dx');
+  const proc = createCodeEncoder(compiled, 'proc');
+  const dxMap = (labels: string[]) => Int32Array.from(labels, (l) => dx(l));
+  const procMap = (labels: string[]) => Int32Array.from(labels, (l) => proc(l));
+  const secondary = remapList(core, codes.secondaryDx, dxMap(codes.secondaryDx.labels));
+  const others = remapList(core, codes.otherProcs, procMap(codes.otherProcs.labels));
+  return {
+    n: codes.principalDx.ids.length,
+    principalDx: remap(core, codes.principalDx.ids, dxMap(codes.principalDx.labels)),
+    secondaryDx: secondary.ids,
+    secondaryDxOffsets: secondary.offsets,
+    principalProc: remap(core, codes.principalProc.ids, procMap(codes.principalProc.labels)),
+    otherProcs: others.ids,
+    otherProcsOffsets: others.offsets,
+    ...numbers,
+  };
+}
+
+export { encodeSex };
+
+export interface GroupCount {
+  code: string;
+  name: string;
+  cases: number;
+}
+
+/** The Grouping page's figures: small arrays, computed in the worker from the output columns. */
+export interface GroupingSummary {
+  ruleset: { name: string; version: string; teachingOnly: boolean };
+  totalCases: number;
+  /** Cases in a proper DRG (not 0000, not an ambiguity group xQY). */
+  groupedCases: number;
+  ambiguousCases: number;
+  ungroupedCases: number;
+  /** groupedCases ÷ totalCases (入组率). */
+  groupingRate: number;
+  byMdc: GroupCount[];
+  reasons: { reason: string; cases: number }[];
+  drgs: {
+    codes: string[];
+    names: string[];
+    adrgs: string[];
+    cases: Int32Array;
+    weight: Float64Array;
+    meanLos: Float64Array;
+    meanCost: Float64Array;
+    deaths: Int32Array;
+    /** Σ weight of the cases in the DRG (for CMI). */
+    totalWeight: Float64Array;
+  };
+  /** Σ RW over grouped cases ÷ grouped cases (§5 CMI over the whole file). */
+  cmi: number;
+  groupMs: number;
+}
+
+/** Sums per unit id with the core's unitSummary kernel over resident cost/LOS/status columns. */
+export function sumsByUnit(core: WasmCore, unitIds: Int32Array, nUnits: number, cols: { cost: Block; los: Block; status: Block }) {
+  const n = unitIds.length;
+  const unit = core.placeI32(unitIds);
+  const outs = [core.alloc(Math.max(1, nUnits) * 4), core.alloc(Math.max(1, nUnits) * 8), core.alloc(Math.max(1, nUnits) * 8), core.alloc(Math.max(1, nUnits) * 4)];
+  core.exports.unitSummary(n, nUnits, unit.ptr, cols.cost.ptr, cols.los.ptr, cols.status.ptr, outs[0].ptr, outs[1].ptr, outs[2].ptr, outs[3].ptr);
+  const result = {
+    cases: core.i32(outs[0], nUnits).slice(), sumCost: core.f64(outs[1], nUnits).slice(),
+    sumLos: core.f64(outs[2], nUnits).slice(), deaths: core.i32(outs[3], nUnits).slice(),
+  };
+  for (const b of [unit, ...outs]) core.free(b);
+  return result;
+}
+
+export function summariseGrouping(
+  core: WasmCore, compiled: CompiledRuleset, out: DrgOutput, cols: { cost: Block; los: Block; status: Block }, groupMs: number,
+): GroupingSummary {
+  const s = compiled.strings;
+  const t = compiled.tables;
+  const n = out.drg.length;
+  const nDrg = s.drgCodes.length;
+  const byDrg = sumsByUnit(core, out.drg, nDrg, cols);
+  const byMdc = sumsByUnit(core, out.mdc, s.mdcCodes.length, cols);
+  const reasonIds = Int32Array.from(out.reason); // typed-array conversion, no JS loop of ours
+  const byReason = sumsByUnit(core, reasonIds, REASON_NAMES.length, cols);
+
+  const weight = new Float64Array(nDrg), meanLos = new Float64Array(nDrg), meanCost = new Float64Array(nDrg);
+  const totalWeight = new Float64Array(nDrg);
+  let ambiguousCases = 0, sumWeight = 0;
+  for (let g = 0; g < nDrg; g++) {
+    const c = byDrg.cases[g];
+    weight[g] = t.drgWeight[g];
+    meanLos[g] = c ? byDrg.sumLos[g] / c : 0;
+    meanCost[g] = c ? byDrg.sumCost[g] / c : 0;
+    totalWeight[g] = c * (Number.isFinite(t.drgWeight[g]) ? t.drgWeight[g] : 0);
+    if (t.drgAmbiguous[g]) ambiguousCases += c;
+    else sumWeight += totalWeight[g];
+  }
+  const assigned = byDrg.cases.reduce((a, b) => a + b, 0);
+  const groupedCases = assigned - ambiguousCases;
+  return {
+    ruleset: { name: compiled.meta.name, version: compiled.meta.version, teachingOnly: !!compiled.meta.teaching_only },
+    totalCases: n,
+    groupedCases,
+    ambiguousCases,
+    ungroupedCases: n - assigned,
+    groupingRate: n ? groupedCases / n : 0,
+    byMdc: s.mdcCodes.map((code, i) => ({ code, name: s.mdcNames[i] ?? '', cases: byMdc.cases[i] })).filter((m) => m.cases > 0),
+    reasons: REASON_NAMES.map((reason, i) => ({ reason, cases: byReason.cases[i] })).filter((r) => r.cases > 0 && r.reason !== 'grouped'),
+    drgs: {
+      codes: s.drgCodes, names: s.drgNames, adrgs: Array.from(t.drgAdrg, (a) => (a >= 0 ? s.adrgCodes[a] : '')),
+      cases: byDrg.cases, weight, meanLos, meanCost, deaths: byDrg.deaths, totalWeight,
+    },
+    cmi: groupedCases ? sumWeight / groupedCases : 0,
+    groupMs,
+  };
+}
+
+export const REASON_GROUPED = REASON_CODES.grouped;
+export const REASON_AMBIGUOUS = REASON_CODES.ambiguous;

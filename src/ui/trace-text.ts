@@ -1,0 +1,54 @@
+// Turns the grouper's structured trace records into sentences a coder reads, in the interface language.
+// The grouper decides; this only words its records (steps, leaves tested, CC/MCC with exclusion tables).
+import type { LeafRecord, TraceRecord } from '../engine/reference/drg-grouper.ts';
+import { hasMessage, t } from '../i18n/i18n.svelte.ts';
+import type { MessageKey } from '../i18n/zh-CN.ts';
+
+function label(prefix: string, key: string, fallback = key): string {
+  const k = `${prefix}.${key}`;
+  return hasMessage(k) ? t(k as MessageKey) : fallback;
+}
+
+const fieldLabel = (f?: string) => (f ? label('field', f) : '');
+
+function leafText(l: LeafRecord): string {
+  const field = fieldLabel(l.field);
+  const list = l.list ?? '';
+  if (l.test === 'in') return t(l.result ? 'trace.leaf.in' : 'trace.leaf.notIn', { field, value: String(l.value ?? '—'), list });
+  if (l.test === 'any_in') return l.result ? t('trace.leaf.anyIn', { field, matched: String(l.matched ?? ''), list }) : t('trace.leaf.noneIn', { field, list });
+  return t('trace.leaf.other', {
+    test: l.test, field, op: l.op ?? '', against: l.against === undefined ? '' : String(l.against),
+    result: t(l.result ? 'trace.yes' : 'trace.no'),
+  });
+}
+
+export interface TraceLine {
+  step: string;
+  rule: string;
+  outcome: string;
+  failed: boolean;
+  text: string;
+  leaves: string[];
+}
+
+export function traceLine(r: TraceRecord): TraceLine {
+  const d = r.detail as Record<string, unknown>;
+  let text = label('trace.reason', r.reason);
+  if (r.step === 'severity' && r.rule) {
+    const params = {
+      code: r.subject, level: String(d.level ?? '').toUpperCase(), table: String(d.exclusion_table ?? '—'),
+      ptable: String(d.principal_exclusion_table ?? '—'), principal: String(d.principal_dx ?? ''),
+    };
+    text = t(r.outcome === 'excluded' ? 'trace.severity.excluded' : 'trace.severity.counted', params);
+  } else if (r.step === 'severity') {
+    const key = `trace.severity.result.${r.outcome === 'mcc' || r.outcome === 'cc' ? r.outcome : 'none'}` as MessageKey;
+    text = t(key, { code: String(d.code ?? '') });
+  } else if (r.step === 'result') {
+    text = r.outcome === 'grouped' ? '' : label('reason', r.reason); // the code is the rule; the name is in the heading
+  }
+  const leaves = Array.isArray(d.leaves) ? (d.leaves as LeafRecord[]).filter((l) => l.test !== 'true').map(leafText) : [];
+  return {
+    step: label('trace.step', r.step), rule: r.rule, outcome: label('trace.outcome', r.outcome),
+    failed: r.outcome === 'fail', text, leaves,
+  };
+}

@@ -1,13 +1,18 @@
 // The casemix command line: the same Engine and Wasm core as the site, for batch work under Node.
 // Sub-commands print human-readable reports; errors go to stderr with a non-zero exit code.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { tableToIPC } from 'apache-arrow';
 import { csvToArrow } from '../data/csv-to-arrow.ts';
-import { attempt } from '../engine/engine-errors.ts';
-import { basename } from 'node:path';
-import type { EngineError } from '../engine/engine-errors.ts';
+import { exportColumns } from '../data/table-export.ts';
+import { prepareRulesetText } from '../engine/ruleset-loading.ts';
+import { attempt, type EngineError } from '../engine/engine-errors.ts';
 import { createNodeEngine } from '../engine/node/engine-node.ts';
-import { formatCount, formatDays, formatYuan } from '../i18n/number-format.ts';
+import { ROOT } from '../engine/node/wasm-build.ts';
+import { formatCount, formatDays, formatWeight, formatYuan } from '../i18n/number-format.ts';
+import { importChsRules } from '../rules/import-chs.ts';
+import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
+import { writeDemoRuleset } from '../rules/demo/write-demo-ruleset.ts';
 import { textTable } from './text-table.ts';
 
 const USAGE = `casemix — 病组工作台 Casemix Workbench command line
@@ -16,6 +21,14 @@ Usage:
   casemix info FILE                     schema, row count and per-department summary of a case file
                                         (Arrow IPC file/stream, or CSV by its .csv/.tsv/.txt extension)
   casemix import FILE.csv --out F.arrow  CSV (UTF-8 or GBK, Chinese or English headers) → Arrow case file
+  casemix group CASES [--ruleset R] [--out OUT.arrow|OUT.csv]
+                                        group cases (demo ruleset by default); prints 入组率, CMI and time;
+                                        --out writes case_id, mdc, adrg, drg, severity, reason per case
+  casemix explain CASES --case ID [--ruleset R]
+                                        the grouper's path for one case, step by step
+  casemix ruleset check R.json          validate a ruleset (casemix-ruleset/1 or CHS-DRG layout)
+  casemix ruleset import-chs RULES.json --out R.json
+                                        convert CHS-DRG rules (reference layout) to casemix-ruleset/1
   casemix help           this text
 `;
 
@@ -85,6 +98,124 @@ function importCsv(path: string, out: string): number {
   return 0;
 }
 
+const DEMO_RULESET = join(ROOT, 'public', 'demo', 'ruleset.json');
+const REASON_AMBIGUOUS = REASON_CODES.ambiguous;
+
+/** An engine with the ruleset (the demo one by default) and the cases loaded, or null after printing why. */
+async function engineWith(casesPath: string, rulesetPath: string | undefined) {
+  const engine = await createNodeEngine();
+  const rulesPath = rulesetPath ?? DEMO_RULESET;
+  if (!rulesetPath && !existsSync(DEMO_RULESET)) writeDemoRuleset();
+  const rulesText = readInput(rulesPath);
+  if (!rulesText) return null;
+  const t0 = performance.now();
+  const rules = engine.loadRulesetText(new TextDecoder().decode(rulesText), basename(rulesPath));
+  if (!rules.ok) return printErrors(rules.errors), null;
+  const compileMs = performance.now() - t0;
+  const bytes = readInput(casesPath);
+  if (!bytes) return null;
+  const t1 = performance.now();
+  const loaded = engine.loadCases(bytes, basename(casesPath));
+  if (!loaded.ok) return printErrors(loaded.errors), null;
+  return { engine, rules: rules.value, compileMs, loadAndGroupMs: performance.now() - t1 };
+}
+
+async function group(casesPath: string, rulesetPath: string | undefined, out: string | undefined): Promise<number> {
+  const ready = await engineWith(casesPath, rulesetPath);
+  if (!ready) return 1;
+  const { engine, rules } = ready;
+  const summary = engine.groupingSummary();
+  if (!summary.ok) return printErrors(summary.errors), 1;
+  const s = summary.value;
+  console.log(`ruleset: ${rules.name} (version ${rules.version})${rules.teachingOnly ? ' — teaching ruleset, not for settlement' : ''}; compiled in ${ready.compileMs.toFixed(0)} ms`);
+  console.log(`cases: ${formatCount(s.totalCases, LOCALE)}  grouped: ${formatCount(s.groupedCases, LOCALE)}  ambiguous (xQY): ${formatCount(s.ambiguousCases, LOCALE)}  ungrouped (0000): ${formatCount(s.ungroupedCases, LOCALE)}`);
+  console.log(`入组率 grouping rate: ${(s.groupingRate * 100).toFixed(2)}%   CMI: ${s.cmi > 0 ? formatWeight(s.cmi, LOCALE) : 'n/a (the ruleset has no weights)'}`);
+  console.log(`time: grouping ${s.groupMs.toFixed(0)} ms (${formatCount((s.totalCases / Math.max(s.groupMs, 1e-3)) * 1000, LOCALE)} cases/s); load + group ${ready.loadAndGroupMs.toFixed(0)} ms`);
+  if (s.reasons.length) console.log(`not grouped: ${s.reasons.map((r) => `${r.reason} ${r.cases}`).join(', ')}`);
+  if (out) {
+    const { compiled, out: o } = engine.groupingOutput();
+    const str = compiled.strings;
+    const code = (ids: Int32Array, names: string[], none: string) => Array.from(ids, (id) => (id >= 0 ? names[id] : none));
+    const drg = code(o.drg, str.drgCodes, '0000');
+    const bytes = exportColumns([
+      { name: 'case_id', kind: 'text', values: engine.caseIds() },
+      { name: 'mdc', kind: 'text', values: code(o.mdc, str.mdcCodes, '') },
+      { name: 'adrg', kind: 'text', values: Array.from(o.adrg, (id, i) => (id < 0 ? '00' : o.reason[i] === REASON_AMBIGUOUS ? 'QY' : str.adrgCodes[id])) },
+      { name: 'drg', kind: 'text', values: drg },
+      { name: 'severity', kind: 'int', values: Int32Array.from(o.severity) },
+      { name: 'reason', kind: 'text', values: Array.from(o.reason, (r) => REASON_NAMES[r]) },
+    ], out.toLowerCase().endsWith('.csv') ? 'csv' : 'arrow');
+    writeFileSync(out, bytes);
+    console.log(`wrote ${out}`);
+  }
+  return 0;
+}
+
+type Leaf = { test: string; field?: string; list?: string; value?: unknown; matched?: string; result: boolean };
+
+async function explain(casesPath: string, caseId: string, rulesetPath: string | undefined): Promise<number> {
+  const ready = await engineWith(casesPath, rulesetPath);
+  if (!ready) return 1;
+  const e = ready.engine.explainCase({ caseId });
+  if (!e.ok) return printErrors(e.errors), 1;
+  const x = e.value;
+  const f = x.facts;
+  console.log(`case ${x.caseId} (row ${x.row + 1}): ${x.drg === '0000' ? `0000 — ${x.reason}` : `${x.mdc} / ${x.adrg} / ${x.drg}`}`);
+  console.log(`  principal dx ${f.principalDx ? `${f.principalDx.code} ${f.principalDx.name}` : '—'}; secondary ${f.secondaryDx.map((d) => d.code).join(', ') || '—'}`);
+  console.log(`  principal proc ${f.principalProc ? `${f.principalProc.code} ${f.principalProc.name}` : '—'}; others ${f.otherProcs.map((p) => p.code).join(', ') || '—'}`);
+  console.log(`  age ${f.ageYears} y, sex ${f.sex}, LOS ${f.los}, discharge status ${f.dischargeStatus}\n`);
+  let n = 0;
+  for (const r of x.records) {
+    if (r.step === 'input') continue;
+    n++;
+    const leaves = Array.isArray(r.detail.leaves) ? (r.detail.leaves as Leaf[]) : [];
+    const why = leaves
+      .map((l) => `${l.test}${l.field ? ` ${l.field}` : ''}${l.value !== undefined ? ` ${JSON.stringify(l.value)}` : ''}${l.list ? ` ∈ ${l.list}` : ''}${l.matched ? ` (${l.matched})` : ''} → ${l.result ? 'yes' : 'no'}`)
+      .join('; ');
+    const sev = r.step === 'severity' && r.rule ? ` [exclusion table ${r.detail.exclusion_table ?? '—'} vs principal ${r.detail.principal_exclusion_table ?? '—'}]` : '';
+    console.log(`${String(n).padStart(3)}. ${r.step.padEnd(9)} ${(r.rule || r.subject).padEnd(16)} ${r.outcome.padEnd(9)} ${r.reason}${sev}${why ? `: ${why}` : ''}`);
+  }
+  return 0;
+}
+
+function rulesetCheck(path: string): number {
+  const bytes = readInput(path);
+  if (!bytes) return 1;
+  const r = prepareRulesetText(new TextDecoder().decode(bytes), basename(path));
+  if (!r.ok) {
+    printErrors(r.errors);
+    console.error(`${r.errors.length} problem(s): the ruleset is refused`);
+    return 1;
+  }
+  const i = r.value.info;
+  console.log(`${basename(path)}: OK — ${i.name} (version ${i.version}${i.region ? `, ${i.region}` : ''})${i.teachingOnly ? ', teaching only' : ''}`);
+  console.log(`${i.mdcs} MDCs, ${i.adrgs} ADRGs, ${i.drgs} DRGs, ${formatCount(i.dxCodes, LOCALE)} diagnosis and ${formatCount(i.procCodes, LOCALE)} procedure codes; compiled tables ${formatCount(i.tableBytes, LOCALE)} bytes in ${i.compileMs.toFixed(0)} ms`);
+  return 0;
+}
+
+function rulesetImportChs(path: string, out: string): number {
+  const bytes = readInput(path);
+  if (!bytes) return 1;
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    console.error(`error [ruleset.bad_json]: ${path}: ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+  const imported = importChsRules(json as never, { name: basename(path).replace(/\.json$/i, '') });
+  if (!imported.ruleset) {
+    for (const p of imported.problems) {
+      console.error(`error [${p.code}]: ${p.where.table}${p.where.row !== undefined ? `[${p.where.row}]` : ''}${p.where.field ? ` ${p.where.field}` : ''}: ${p.message}`);
+    }
+    console.error(`${imported.problems.length} problem(s): nothing written`);
+    return 1;
+  }
+  writeFileSync(out, JSON.stringify(imported.ruleset));
+  console.log(`wrote ${out}: ${imported.ruleset.mdcs.length} MDCs, ${imported.ruleset.adrgs.length} ADRGs, ${imported.ruleset.drgs.length} DRGs`);
+  return rulesetCheck(out);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -95,6 +226,27 @@ async function main(argv: string[]): Promise<number> {
       const [out, files] = option(rest, '--out');
       if (files.length !== 1 || !out) break;
       return importCsv(files[0], out);
+    }
+    case 'group': {
+      const [ruleset, a] = option(rest, '--ruleset');
+      const [out, files] = option(a, '--out');
+      if (files.length !== 1) break;
+      return group(files[0], ruleset, out);
+    }
+    case 'explain': {
+      const [ruleset, a] = option(rest, '--ruleset');
+      const [id, files] = option(a, '--case');
+      if (files.length !== 1 || !id) break;
+      return explain(files[0], id, ruleset);
+    }
+    case 'ruleset': {
+      const [sub, ...args] = rest;
+      if (sub === 'check' && args.length === 1) return rulesetCheck(args[0]);
+      if (sub === 'import-chs') {
+        const [out, files] = option(args, '--out');
+        if (files.length === 1 && out) return rulesetImportChs(files[0], out);
+      }
+      break;
     }
     case 'help':
     case '--help':
@@ -107,4 +259,9 @@ async function main(argv: string[]): Promise<number> {
   return 2;
 }
 
+// A closed pipe (`casemix explain … | head`) ends the output quietly, as other command-line tools do.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(0);
+  throw e;
+});
 process.exitCode = await main(process.argv.slice(2));

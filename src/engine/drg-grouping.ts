@@ -153,7 +153,9 @@ export function summariseGrouping(
     ungroupedCases: n - assigned,
     groupingRate: n ? groupedCases / n : 0,
     byMdc: s.mdcCodes.map((code, i) => ({ code, name: s.mdcNames[i] ?? '', cases: byMdc.cases[i] })).filter((m) => m.cases > 0),
-    reasons: REASON_NAMES.map((reason, i) => ({ reason, cases: byReason.cases[i] })).filter((r) => r.cases > 0 && r.reason !== 'grouped'),
+    // Why cases ended 0000; ambiguity groups have their own count.
+    reasons: REASON_NAMES.map((reason, i) => ({ reason, cases: byReason.cases[i] }))
+      .filter((r) => r.cases > 0 && r.reason !== 'grouped' && r.reason !== 'ambiguous'),
     drgs: {
       codes: s.drgCodes, names: s.drgNames, adrgs: Array.from(t.drgAdrg, (a) => (a >= 0 ? s.adrgCodes[a] : '')),
       cases: byDrg.cases, weight, meanLos, meanCost, deaths: byDrg.deaths, totalWeight,

@@ -3,18 +3,17 @@
 import type { Table } from 'apache-arrow';
 import { readCaseTable, schemaProblems } from '../data/arrow-case-file.ts';
 import { csvToArrow, type CsvImportOptions } from '../data/csv-to-arrow.ts';
-import { attempt, EngineFailure, fail, type EngineError, type Result } from './engine-errors.ts';
+import { attempt, EngineFailure, fail, type Result } from './engine-errors.ts';
 import {
   placeCodeIds, placeCodeList, placeDayColumn, placeFloat64Column, placeInt32Column, placeInt32OrMissing, placeSex,
   placeUtf8Ids, type IdListColumn,
 } from './column-placement.ts';
 import { encodeCases, encodeSex, summariseGrouping, type CodeColumns, type GrouperNumbers, type GroupingSummary } from './drg-grouping.ts';
 import { explainDrg, groupDrg, type DrgExplanation, type DrgOutput } from './reference/drg-grouper.ts';
-import { compiledTableBytes, tryCompileRuleset, type CompiledRuleset } from '../rules/ruleset-compile.ts';
+import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
+import { prepareRuleset, prepareRulesetText, type PreparedRuleset, type RulesetInfo } from './ruleset-loading.ts';
 import { createCodeEncoder, type CaseColumns } from '../rules/case-encoding.ts';
 import { REASON_NAMES } from '../rules/ruleset-format.ts';
-import { importChsRules } from '../rules/import-chs.ts';
-import type { Problem } from '../rules/ruleset-format.ts';
 import { summaryFromSums, type UnitSummary } from './unit-summary.ts';
 import { WasmCore, type Block } from './wasm-core.ts';
 
@@ -53,20 +52,6 @@ interface CaseStore {
   numbers: GrouperNumbers;
 }
 
-export interface RulesetInfo {
-  name: string;
-  version: string;
-  region?: string;
-  teachingOnly: boolean;
-  source?: string;
-  mdcs: number;
-  adrgs: number;
-  drgs: number;
-  dxCodes: number;
-  procCodes: number;
-  tableBytes: number;
-  compileMs: number;
-}
 
 /** The grouped result of the loaded cases under the loaded ruleset. */
 interface Grouped {
@@ -119,9 +104,11 @@ export interface CoreColumns {
   dischargeStatus: Int32Array;
 }
 
+export type { RulesetInfo };
+
 export class Engine {
   private cases: CaseStore | null = null;
-  private ruleset: { compiled: CompiledRuleset; info: RulesetInfo } | null = null;
+  private ruleset: PreparedRuleset | null = null;
   private grouped: Grouped | null = null;
 
   constructor(readonly core: WasmCore) {}
@@ -144,45 +131,30 @@ export class Engine {
 
   /**
    * Loads a ruleset file's text: a casemix-ruleset/1 document, or rules in the CHS-DRG reference layout
-   * (mdc_order/mdcs/adrgs/drg_splits), which is imported first. Problems are listed, nothing half-loaded.
+   * (imported first). One with problems is refused whole, with every problem; the loaded one stays.
    */
   loadRulesetText(text: string, file: string): Result<RulesetInfo> {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e);
-      return { ok: false, errors: [{ code: 'ruleset.bad_json', message: `${file}: not valid JSON (${detail})`, params: { file, detail }, where: { file } }] };
-    }
-    if (isObject(json) && json.format === undefined && 'mdc_order' in json && 'adrgs' in json) {
-      const imported = importChsRules(json as never, { name: file.replace(/\.json$/i, '') });
-      if (!imported.ruleset) {
-        return { ok: false, errors: imported.problems.map((p) => problemError(file, p)) };
-      }
-      return this.loadRuleset(imported.ruleset, file);
-    }
-    return this.loadRuleset(json, file);
+    return this.adopt(prepareRulesetText(text, file), file);
   }
 
-  /** Validates and compiles a ruleset document; one with problems is refused whole and the loaded one stays. */
+  /** Validates and compiles a parsed ruleset document; refused whole on any problem. */
   loadRuleset(json: unknown, file: string): Result<RulesetInfo> {
+    return this.adopt(prepareRuleset(json, file), file);
+  }
+
+  private adopt(prepared: Result<PreparedRuleset>, file: string): Result<RulesetInfo> {
+    if (!prepared.ok) return prepared;
     return attempt(() => {
-      const t0 = performance.now();
-      const result = tryCompileRuleset(json);
-      if (!result.compiled) throw new EngineFailure(result.problems.map((p) => problemError(file, p)));
-      const compiled = result.compiled;
-      const s = compiled.strings;
-      const info: RulesetInfo = {
-        name: compiled.meta.name, version: compiled.meta.version, region: compiled.meta.region,
-        teachingOnly: !!compiled.meta.teaching_only, source: compiled.meta.source,
-        mdcs: s.mdcCodes.length, adrgs: s.adrgCodes.length, drgs: s.drgCodes.length,
-        dxCodes: s.dxCodes.length, procCodes: s.procCodes.length, tableBytes: compiledTableBytes(compiled),
-        compileMs: performance.now() - t0,
-      };
-      this.ruleset = { compiled, info };
+      this.ruleset = prepared.value;
       this.regroup();
-      return info;
+      return prepared.value.info;
     }, { file });
+  }
+
+  /** case_id of every row (CLI exports; the page asks for pages of rows instead). */
+  caseIds(): string[] {
+    const column = this.requireCases().table.getChild('case_id')!;
+    return Array.from(column, (v) => String(v ?? ''));
   }
 
   rulesetInfo(): RulesetInfo | null {
@@ -459,17 +431,3 @@ function sliceCase(c: CaseColumns, i: number): CaseColumns {
   };
 }
 
-function isObject(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** A ruleset problem (table, row, field) as an engine error the UI and CLI show. */
-function problemError(file: string, p: Problem): EngineError {
-  const at = `${p.where.table}${p.where.row !== undefined ? `[${p.where.row}]` : ''}${p.where.field ? ` ${p.where.field}` : ''}`;
-  return {
-    code: 'ruleset.problem',
-    message: `${file}: ${at}: ${p.message}`,
-    params: { file, at, detail: p.message },
-    where: { file, row: typeof p.where.row === 'number' ? p.where.row : undefined, column: p.where.field, token: String(p.where.row ?? '') },
-  };
-}

@@ -63,6 +63,8 @@ export interface CodeMatching {
 }
 
 export interface DiagnosisEntry {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
   code: string;
   name?: string;
   /** This code as a secondary diagnosis is a CC or MCC (§2.6). */
@@ -77,6 +79,8 @@ export interface DiagnosisEntry {
 export type DipProcedureClass = 0 | 1 | 2 | 3;
 
 export interface ProcedureEntry {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
   code: string;
   name?: string;
   /** A valid operating-room procedure (member of the built-in list `$or_procedures`). */
@@ -117,12 +121,16 @@ export const REASON_NAMES: readonly ReasonName[] = (Object.keys(REASON_CODES) as
 export const CHECK_REASONS: readonly ReasonName[] = ['sex_conflict', 'newborn_error', 'age_conflict', 'invalid_data', 'unknown_principal_dx'];
 
 export interface CheckRule {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
   reason: ReasonName;
   when: Condition;
   note?: string;
 }
 
 export interface MdcRule {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
   /** `MDCF`; the letter after `MDC` is the MDC letter. */
   code: string;
   name?: string;
@@ -147,6 +155,8 @@ export interface AmbiguityStep {
 export type AdrgKind = 'surgical' | 'non_or' | 'medical';
 
 export interface AdrgRule {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
   /** Three characters: MDC letter, type letter, digit (§2). */
   code: string;
   name?: string;
@@ -166,6 +176,8 @@ export interface Split {
 }
 
 export interface DrgEntry {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
   code: string;
   name?: string;
   /** The ADRG it belongs to (usually its first three characters). */
@@ -177,6 +189,8 @@ export interface DrgEntry {
 }
 
 export interface DipCatalogEntry {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
   /** Diagnosis key at subcategory level, e.g. `K80.1`. */
   dx: string;
   /** Exact procedure set, sorted, duplicates removed; empty for conservative treatment. */

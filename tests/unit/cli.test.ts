@@ -1,6 +1,6 @@
 // The casemix command runs the same Wasm under Node: `casemix info FILE` prints schema, rows, departments.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,5 +60,68 @@ describe('casemix import', () => {
     const run = spawnSync(process.execPath, [BIN, 'import', csv, '--out', join(dir, 'x.arrow')], { encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('column "total_cost" has 1 value(s) that are not float, e.g. "lots" on line 2');
+  });
+});
+
+describe('casemix group, explain and ruleset', () => {
+  const MINI = join(__dirname, '..', '..', 'docs', 'examples', 'mini-ruleset.json');
+  const cases = join(dir, 'mini.arrow');
+  writeFileSync(cases, ipc(handTable([
+    { case_id: 'M1', department: '普外科', total_cost: 21000, los: 8, principal_dx: 'K80.100', principal_proc: '51.2300', secondary_dx: ['E11.900'] },
+    { case_id: 'M2', department: '普外科', total_cost: 16000, los: 6, principal_dx: 'K80.100', principal_proc: '51.2300', secondary_dx: ['K83.000'] },
+    { case_id: 'M3', department: '消化内科', total_cost: 15000, los: 9, principal_dx: 'K80.100', secondary_dx: ['J96.000'] },
+    { case_id: 'M4', department: '泌尿外科', total_cost: 9000, los: 5, principal_dx: 'N40.x00', secondary_dx: [] },
+  ])));
+
+  it('group prints 入组率 and CMI (§5: (1.28 + 1.02 + 0.98) ÷ 3 = 1.0933) and writes one row per case', () => {
+    const out = join(dir, 'grouped.csv');
+    const text = execFileSync(process.execPath, [BIN, 'group', cases, '--ruleset', MINI, '--out', out], { encoding: 'utf8' });
+    expect(text).toContain('cases: 4  grouped: 3');
+    expect(text).toContain('入组率 grouping rate: 75.00%   CMI: 1.0933');
+    expect(text).toContain('not grouped: no_mdc 1');
+    const rows = readFileSync(out, 'utf8').slice(1).trim().split('\r\n');
+    expect(rows).toEqual([
+      'case_id,mdc,adrg,drg,severity,reason',
+      'M1,MDCH,HC2,HC23,3,grouped',
+      'M2,MDCH,HC2,HC25,5,grouped',
+      'M3,MDCH,HS2,HS21,1,grouped',
+      'M4,,00,0000,5,no_mdc',
+    ]);
+  });
+
+  it('explain shows the excluded CC with both exclusion tables (§2.6)', () => {
+    const text = execFileSync(process.execPath, [BIN, 'explain', cases, '--case', 'M2', '--ruleset', MINI], { encoding: 'utf8' });
+    expect(text).toContain('case M2 (row 2): MDCH / HC2 / HC25');
+    expect(text).toMatch(/severity\s+secondary_dx\[0\]\s+excluded\s+excluded_by_principal \[exclusion table H1 vs principal H1\]/);
+  });
+
+  it('ruleset check accepts the example and lists every problem of a bad one', () => {
+    expect(execFileSync(process.execPath, [BIN, 'ruleset', 'check', MINI], { encoding: 'utf8' })).toContain('mini-ruleset.json: OK');
+    const bad = join(dir, 'bad-rules.json');
+    writeFileSync(bad, JSON.stringify({ format: 'casemix-ruleset/1', meta: { name: 'b', version: '1' }, mdcs: [{ code: 'MDCH', guard: { in: ['principal_dx', 'nowhere'] }, steps: [{ adrg: 'HZ9' }] }], adrgs: [], drgs: [] }));
+    const run = spawnSync(process.execPath, [BIN, 'ruleset', 'check', bad], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('nowhere');
+    expect(run.stderr).toContain('HZ9');
+    expect(run.stderr).toMatch(/\d+ problem\(s\): the ruleset is refused/);
+  });
+
+  it('ruleset import-chs converts a rules file in the CHS-DRG layout', () => {
+    const chs = join(dir, 'chs.json');
+    writeFileSync(chs, JSON.stringify({
+      mdc_order: ['MDCH'],
+      mdcs: { MDCH: { lists: { mdc_zd: ['K80.100'] }, guard: { in: ['zdList[0]', 'mdc_zd'] }, special: null, steps: [{ adrg: 'HS2' }] } },
+      adrgs: { HS2: { lists: { adrg_zd: ['K80.100'] }, when: { in: ['zdList[0]', 'adrg_zd'] }, drgs: ['HS21', 'HS25'], tags: null, fallback: 'HS2' } },
+      drg_splits: { HS21: { when: { has_mcc: true }, lists: {} }, HS25: { when: true, lists: {} } },
+      drg_names: { HS21: '胆道疾患，伴严重并发症或合并症', HS25: '胆道疾患，不伴并发症或合并症' },
+      mcc: { 'J96.000': '7' }, cc: {}, cc_exclusion_of_principal: {}, or_procedures: [],
+      dx_names: { 'K80.100': '胆囊结石伴胆囊炎', 'J96.000': '急性呼吸衰竭' }, proc_names: {}, dx_map: {}, proc_map: {},
+    }));
+    const out = join(dir, 'chs-ruleset.json');
+    const text = execFileSync(process.execPath, [BIN, 'ruleset', 'import-chs', chs, '--out', out], { encoding: 'utf8' });
+    expect(text).toContain('1 MDCs, 1 ADRGs, 2 DRGs');
+    expect(JSON.parse(readFileSync(out, 'utf8')).format).toBe('casemix-ruleset/1');
+    const grouped = execFileSync(process.execPath, [BIN, 'group', cases, '--ruleset', out], { encoding: 'utf8' });
+    expect(grouped).toContain('cases: 4  grouped: 3'); // M1–M3 fall to HS2 (K80.100); M4 has no MDC
   });
 });

@@ -5,3 +5,5 @@ export { alloc, free } from './memory';
 export { internerNew, internerFree, internerCount, internUtf8, remapIds } from './intern';
 export { i64ToI32, ticksToDays, maskNulls, rebaseOffsets, compactList, sexFromInt } from './convert';
 export { unitSummary, deriveLos } from './aggregate';
+export { drgTablesWords, drgTablesInit, drgTablesRelease } from './rule-tables';
+export { drgCasesWords, drgOutWords, drgGroup } from './drg-grouper';

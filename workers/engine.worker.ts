@@ -8,10 +8,12 @@ import type { Result } from '../src/engine/engine-errors.ts';
 import { summaryBuffers, summaryColumns, type UnitSummary } from '../src/engine/unit-summary.ts';
 import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
 
-let engine: Engine | null = null;
+// One engine per worker: calls that arrive while the core compiles share the same promise, so none
+// of them can end up holding (and filling) an engine that another replaces.
+let engine: Promise<Engine> | null = null;
 
-async function ready(): Promise<Engine> {
-  if (!engine) engine = Engine.fromModule(await WebAssembly.compileStreaming(fetch(wasmUrl)));
+function ready(): Promise<Engine> {
+  engine ??= WebAssembly.compileStreaming(fetch(wasmUrl)).then((module) => Engine.fromModule(module));
   return engine;
 }
 

@@ -9,7 +9,8 @@ import {
   placeUtf8Ids, type IdListColumn,
 } from './column-placement.ts';
 import { encodeCases, encodeSex, summariseGrouping, type CodeColumns, type GrouperNumbers, type GroupingSummary } from './drg-grouping.ts';
-import { explainDrg, groupDrg, type DrgExplanation, type DrgOutput } from './reference/drg-grouper.ts';
+import { explainDrg, type DrgExplanation, type DrgOutput } from './reference/drg-grouper.ts';
+import { WasmDrgGrouper } from './wasm-drg-grouper.ts';
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import { prepareRuleset, prepareRulesetText, type PreparedRuleset, type RulesetInfo } from './ruleset-loading.ts';
 import { createCodeEncoder, type CaseColumns } from '../rules/case-encoding.ts';
@@ -108,7 +109,7 @@ export type { RulesetInfo };
 
 export class Engine {
   private cases: CaseStore | null = null;
-  private ruleset: PreparedRuleset | null = null;
+  private ruleset: (PreparedRuleset & { grouper: WasmDrgGrouper }) | null = null;
   private grouped: Grouped | null = null;
 
   constructor(readonly core: WasmCore) {}
@@ -145,7 +146,9 @@ export class Engine {
   private adopt(prepared: Result<PreparedRuleset>, file: string): Result<RulesetInfo> {
     if (!prepared.ok) return prepared;
     return attempt(() => {
-      this.ruleset = prepared.value;
+      const grouper = new WasmDrgGrouper(this.core, prepared.value.compiled);
+      this.ruleset?.grouper.free();
+      this.ruleset = { ...prepared.value, grouper };
       this.regroup();
       return prepared.value.info;
     }, { file });
@@ -290,7 +293,7 @@ export class Engine {
     if (!s || !r) return;
     const t0 = performance.now();
     const cases = encodeCases(this.core, r.compiled, s.codes, s.numbers);
-    const out = groupDrg(r.compiled, cases);
+    const out = r.grouper.group(cases);
     const groupMs = performance.now() - t0;
     const summary = summariseGrouping(this.core, r.compiled, out, { cost: s.totalCost, los: s.los, status: s.dischargeStatus }, groupMs);
     this.grouped = { compiled: r.compiled, cases, out, summary };

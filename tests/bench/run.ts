@@ -3,6 +3,7 @@
 import { seededRandom } from '../../src/data/demo-cases.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import { unitSummaryReference } from '../../src/engine/reference/unit-summary.ts';
+import { benchGrouping } from './group-wasm.ts';
 
 const json = process.argv.includes('--json');
 const sizes = process.argv.includes('--quick') ? [1_000_000] : [1_000_000, 10_000_000];
@@ -65,14 +66,25 @@ async function benchUnitSummary(rows: number): Promise<Run> {
 
 const runs: Run[] = [];
 for (const rows of sizes) runs.push(await benchUnitSummary(rows));
+// DRG grouping with the national CHS-DRG 1.1 rules on 1M cases resampled from the reference cases;
+// null (and said so) when ../shared/reference is not there.
+const grouping = await benchGrouping(1_000_000, process.argv.includes('--quick') ? 3 : 5);
 
 if (json) {
   const headline = runs[runs.length - 1];
-  console.log(JSON.stringify({ ...headline, node: process.version, runs }));
+  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping }));
 } else {
   console.log(`Node ${process.version}; median of repeated runs after a warm-up; ratio = reference ÷ Wasm\n`);
   for (const r of runs) {
     console.log(`${r.kernel.padEnd(20)} ${String(r.rows).padStart(10)} rows  wasm ${r.wasm_ms.toFixed(2).padStart(8)} ms  ` +
       `reference ${r.reference_ms.toFixed(2).padStart(8)} ms  ratio ${r.ratio.toFixed(2)}×  ${(r.rows_per_s / 1e6).toFixed(1)} M rows/s`);
+  }
+  if (grouping) {
+    const g = grouping;
+    console.log(`${'drg-grouping'.padEnd(20)} ${String(g.cases).padStart(10)} cases wasm ${g.wasm_ms.toFixed(2).padStart(8)} ms  ` +
+      `reference ${g.reference_ms.toFixed(2).padStart(8)} ms  ratio ${g.ratio.toFixed(2)}×  ${(g.wasm_cases_per_s / 1e6).toFixed(2)} M cases/s`);
+    console.log(`  national CHS-DRG 1.1: compile ${g.compile_ms.toFixed(0)} ms, tables ${g.table_bytes} bytes (${g.wasm_table_bytes} in Wasm), output ${g.output_bytes_per_case} bytes/case`);
+  } else {
+    console.log('drg-grouping: skipped — ../shared/reference/chs-drg-1.1 not found');
   }
 }

@@ -4,6 +4,9 @@ import * as Comlink from 'comlink';
 import wasmUrl from '../build/wasm/core.wasm?url';
 import { Engine, type CaseExplanation, type CaseFileInfo, type CaseFilter, type CaseRow, type RulesetInfo } from '../src/engine/engine.ts';
 import type { GroupingSummary } from '../src/engine/drg-grouping.ts';
+import {
+  deleteRuleset, isRulesetStoreAvailable, listRulesets, rulesetText, saveRuleset, type StoredRuleset,
+} from '../src/engine/ruleset-store.ts';
 import type { Result } from '../src/engine/engine-errors.ts';
 import { summaryBuffers, summaryColumns, type UnitSummary } from '../src/engine/unit-summary.ts';
 import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
@@ -45,9 +48,38 @@ const api = {
     }
   },
 
-  /** Loads a ruleset file (casemix-ruleset/1, or the CHS-DRG reference layout) whose bytes were transferred. */
-  async loadRuleset(buffer: ArrayBuffer, file: string): Promise<Result<RulesetInfo>> {
-    return (await ready()).loadRulesetText(new TextDecoder().decode(buffer), file);
+  /**
+   * Loads a ruleset file (casemix-ruleset/1, or the CHS-DRG reference layout) whose bytes were transferred,
+   * and keeps it in this browser's IndexedDB so it can be used again without importing it again.
+   */
+  async loadRuleset(buffer: ArrayBuffer, file: string): Promise<Result<RulesetInfo & { storedId?: number }>> {
+    const text = new TextDecoder().decode(buffer);
+    const result = (await ready()).loadRulesetText(text, file);
+    if (!result.ok || !isRulesetStoreAvailable()) return result;
+    try {
+      const stored = await saveRuleset(result.value, file, text);
+      return { ok: true, value: { ...result.value, storedId: stored.id } };
+    } catch {
+      return result; // private mode or quota: the ruleset is loaded, just not kept
+    }
+  },
+
+  async storedRulesets(): Promise<StoredRuleset[]> {
+    return isRulesetStoreAvailable() ? listRulesets() : [];
+  },
+
+  /** Loads a ruleset kept in IndexedDB. */
+  async useStoredRuleset(id: number): Promise<Result<RulesetInfo & { storedId?: number }>> {
+    const text = await rulesetText(id);
+    if (text === null) return { ok: false, errors: [{ code: 'ruleset.not_stored', message: `No stored ruleset ${id}`, params: { id } }] };
+    const stored = (await listRulesets()).find((r) => r.id === id);
+    const result = (await ready()).loadRulesetText(text, stored?.file ?? `ruleset-${id}.json`);
+    return result.ok ? { ok: true, value: { ...result.value, storedId: id } } : result;
+  },
+
+  async deleteStoredRuleset(id: number): Promise<StoredRuleset[]> {
+    await deleteRuleset(id);
+    return listRulesets();
   },
 
   async loadRulesetFromUrl(url: string, file: string, ifNoneLoaded = false): Promise<Result<RulesetInfo | null>> {

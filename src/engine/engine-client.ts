@@ -38,7 +38,7 @@ export class EngineClient {
     });
   }
 
-  loadRulesetFile(file: File): Promise<Result<RulesetInfo>> {
+  loadRulesetFile(file: File): Promise<Result<RulesetInfo & { storedId?: number }>> {
     return this.call(async (remote) => {
       const buffer = await file.arrayBuffer();
       return remote.loadRuleset(Comlink.transfer(buffer, [buffer]), file.name);

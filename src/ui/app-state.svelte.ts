@@ -6,6 +6,7 @@ import type { EngineError, Result } from '../engine/engine-errors.ts';
 import type { UnitSummary } from '../engine/unit-summary.ts';
 import type { ExportFormat } from '../data/table-export.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
+import type { StoredRuleset } from '../engine/ruleset-store.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 
 /** A step shows its progress indicator only when it runs longer than this. */
@@ -25,6 +26,9 @@ export const app = $state({
   caseInfo: null as CaseFileInfo | null,
   rulesetInfo: null as RulesetInfo | null,
   rulesetIsDemo: false,
+  /** IndexedDB id of the ruleset in use, when it is one the user imported. */
+  rulesetStoredId: null as number | null,
+  library: [] as StoredRuleset[],
   isDemo: false,
   errors: [] as EngineError[],
   step: null as Step | null,
@@ -70,17 +74,65 @@ async function refreshGrouping(): Promise<void> {
   if (grouping) results.grouping = grouping;
 }
 
-async function afterRuleset(info: RulesetInfo | null, isDemo: boolean): Promise<void> {
+const LAST_RULESET_KEY = 'casemix.ruleset';
+
+function rememberRuleset(choice: string): void {
+  try {
+    localStorage.setItem(LAST_RULESET_KEY, choice);
+  } catch {
+    /* private mode: nothing is remembered */
+  }
+}
+
+async function afterRuleset(info: (RulesetInfo & { storedId?: number }) | null, isDemo: boolean): Promise<void> {
   if (!info) return;
   app.errors = [];
   app.rulesetInfo = info;
   app.rulesetIsDemo = isDemo;
+  app.rulesetStoredId = info.storedId ?? null;
+  rememberRuleset(isDemo ? 'demo' : String(info.storedId ?? 'demo'));
+  await refreshLibrary();
   await refreshGrouping();
+}
+
+export async function refreshLibrary(): Promise<void> {
+  try {
+    app.library = await engine().remote.storedRulesets();
+  } catch {
+    app.library = [];
+  }
 }
 
 export async function loadRulesetFile(file: File): Promise<void> {
   const info = await runStep('progress.loadRuleset', { file: file.name }, () => engine().loadRulesetFile(file));
   await afterRuleset(info, false);
+}
+
+export async function useStoredRuleset(id: number): Promise<void> {
+  const info = await runStep('progress.loadRuleset', { file: String(app.library.find((r) => r.id === id)?.name ?? id) }, () =>
+    engine().call((r) => r.useStoredRuleset(id)));
+  await afterRuleset(info, false);
+}
+
+export async function useDemoRuleset(): Promise<void> {
+  const info = await runStep('progress.loadDemo', {}, () =>
+    engine().call((r) => r.loadRulesetFromUrl(new URL(DEMO_RULESET_URL, location.href).href, 'demo/ruleset.json')));
+  await afterRuleset(info, true);
+}
+
+export async function deleteStoredRuleset(id: number): Promise<void> {
+  app.library = await engine().remote.deleteStoredRuleset(id);
+  if (app.rulesetStoredId === id) app.rulesetStoredId = null; // still loaded, no longer kept
+}
+
+/** The ruleset last used in this browser, if it is one the user imported and it is still kept. */
+function lastStoredRulesetId(): number | null {
+  try {
+    const v = localStorage.getItem(LAST_RULESET_KEY);
+    return v && v !== 'demo' && Number.isInteger(Number(v)) ? Number(v) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The page's handle for paging cases and explaining one: results are small and come back as values. */
@@ -104,7 +156,16 @@ export async function loadCaseFile(file: File): Promise<void> {
 
 /** First visit: the demo ruleset and cases, unless the user has loaded their own meanwhile. */
 export async function loadDemo(): Promise<void> {
-  const ruleset = await runStep('progress.loadDemo', {}, () =>
+  await refreshLibrary();
+  const lastId = lastStoredRulesetId();
+  if (lastId !== null && app.library.some((r) => r.id === lastId)) {
+    const stored = await runStep('progress.loadDemo', {}, () => engine().call((r) => r.useStoredRuleset(lastId)));
+    if (stored && !app.rulesetInfo) {
+      app.rulesetInfo = stored;
+      app.rulesetStoredId = lastId;
+    }
+  }
+  const ruleset = app.rulesetInfo ? null : await runStep('progress.loadDemo', {}, () =>
     engine().call((r) => r.loadRulesetFromUrl(new URL(DEMO_RULESET_URL, location.href).href, 'demo/ruleset.json', true)));
   if (ruleset) {
     app.rulesetInfo = ruleset;

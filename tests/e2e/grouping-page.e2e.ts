@@ -77,4 +77,25 @@ describe('Grouping page', () => {
     expect(await panel.innerText()).toContain('HZ9');
     expect(await page.locator('[data-testid=ruleset-info]').innerText()).toContain('1 个 MDC');
   });
+
+  it('keeps an imported ruleset in the browser: after a reload it is still there and in use; switch and delete', async () => {
+    const { page } = await openPage(browser, baseUrl);
+    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await page.locator('nav a', { hasText: '分组' }).click();
+    await expect.poll(() => page.locator('[data-testid=ruleset-info]').innerText()).toContain('教学规则集');
+    await page.locator('[data-testid=ruleset-input]').setInputFiles(join(ROOT, 'docs', 'examples', 'mini-ruleset.json'));
+    await expect.poll(() => page.locator('[data-testid=library-row]').count()).toBe(1);
+    expect(await page.locator('[data-testid=library-row]').innerText()).toMatch(/迷你教学规则.*2024\.1.*使用中/s);
+
+    await page.reload();
+    await expect.poll(() => page.locator('[data-testid=ruleset-name]').innerText(), { timeout: 20_000 }).toContain('迷你教学规则');
+    await expect.poll(() => page.locator('[data-testid=library-row]').count()).toBe(1);
+
+    await page.locator('[data-testid=use-demo-ruleset]').click();
+    await expect.poll(() => page.locator('[data-testid=ruleset-name]').innerText()).toContain('病组工作台教学规则集');
+    await page.locator('[data-testid=library-row] button', { hasText: '使用' }).click();
+    await expect.poll(() => page.locator('[data-testid=ruleset-name]').innerText()).toContain('迷你教学规则');
+    await page.locator('[data-testid=library-row] button', { hasText: '删除' }).click();
+    await expect.poll(() => page.locator('[data-testid=library-row]').count()).toBe(0);
+  });
 });

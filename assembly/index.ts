@@ -7,3 +7,4 @@ export { i64ToI32, ticksToDays, maskNulls, rebaseOffsets, compactList, sexFromIn
 export { unitSummary, deriveLos } from './aggregate';
 export { drgTablesWords, drgTablesInit, drgTablesRelease } from './rule-tables';
 export { drgCasesWords, drgOutWords, drgGroup } from './drg-grouper';
+export { dipTablesWords, dipTablesRelease, dipCasesWords, dipOutWords, dipGroup } from './dip-grouper';

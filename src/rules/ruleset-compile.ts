@@ -1,7 +1,7 @@
 // Compiles a validated casemix-ruleset/1 document into flat typed tables and condition bytecode.
 // The grouper (TypeScript reference and Wasm core) reads only these tables; it never sees the JSON.
 import {
-  OR_PROCEDURES_LIST, REASON_CODES, adrgKindOf, fieldCodeSpace,
+  DIP_CATEGORY_LENGTH, OR_PROCEDURES_LIST, REASON_CODES, adrgKindOf, fieldCodeSpace,
   type CmpOp, type Condition, type ListRef, type Problem, type Ruleset,
 } from './ruleset-format.ts';
 import { validateRuleset } from './ruleset-validate.ts';
@@ -71,12 +71,21 @@ export interface CompiledRuleset {
     listNames: string[];
     exclusionTables: string[];
     checkNotes: string[];
+    /** DIP diagnosis keys (`K80.1`), categories (`K80`), catalog procedures, and per DIP group a
+     * code (`K80.1|51.23+51.41`, `K80.1|` conservative, `K80|3` comprehensive) and a name. */
+    dipKeys: string[];
+    dipCategories: string[];
+    dipProcs: string[];
+    dipGroupCodes: string[];
+    dipGroupNames: string[];
   };
   /** Normalised input code → id, with dx_map/proc_map already applied. Used once per distinct code. */
   dxLookup: Map<string, number>;
   procLookup: Map<string, number>;
   dxFallbackLengths: number[];
   procFallbackLengths: number[];
+  /** DIP diagnosis key (normalised, e.g. `K80.1`) → DIP key id; read by the DIP key encoder (src/rules/dip-encoding.ts). */
+  dipKeyLookup: Map<string, number>;
   tables: CompiledTables;
 }
 
@@ -120,7 +129,34 @@ export interface CompiledTables {
   drgAmbiguous: Uint8Array;
   /** [retry_each_other_procedure ? 1 : 0] */
   flags: Int32Array;
+
+  // ----- DIP (§4); see docs/ruleset-format.md "DIP grouping" -----
+  /** Per dx id: its DIP category id (the code's first DIP_CATEGORY_LENGTH characters), -1 when shorter. */
+  dxDipCategory: Int32Array;
+  /** Per proc id: the catalog procedure it stands for (its code, else its first fallback prefix the
+   * catalog uses), -1 when no catalog entry can hold it. */
+  procDipProc: Int32Array;
+  /** Per DIP key id (strings.dipKeys): its core combinations dipKeyCore[dipKeyCoreStart[k] .. dipKeyCoreEnd[k]). */
+  dipKeyCoreStart: Int32Array;
+  dipKeyCoreEnd: Int32Array;
+  dipKeyCore: Int32Array;
+  /** Per core combination (catalog order): its sorted unique DIP procedure ids dipCoreProcs[start .. end). */
+  dipCoreProcStart: Int32Array;
+  dipCoreProcEnd: Int32Array;
+  dipCoreProcs: Int32Array;
+  /** Per DIP category id × 4 + highest procedure class: its comprehensive group's DIP group id, -1 none. */
+  dipCategoryGroup: Int32Array;
+  /** Per DIP group id: core combinations first (id = catalog index), then comprehensive groups in
+   * document order. Kind 1 core, 2 comprehensive; score and mean cost NaN when not given. */
+  dipGroupKind: Uint8Array;
+  dipGroupScore: Float64Array;
+  dipGroupMeanCost: Float64Array;
 }
+
+/** DIP group kinds (dipGroupKind and the grouper's kind column). */
+export const DIP_KIND = { none: 0, core: 1, comprehensive: 2 } as const;
+/** DIP procedure classes per category in dipCategoryGroup (0 conservative … 3 surgery). */
+export const DIP_CLASSES = 4;
 
 /** Thrown by compileRuleset when the document has problems; carries all of them. */
 export class RulesetProblems extends Error {
@@ -385,6 +421,8 @@ function compileValid(rs: Ruleset): CompiledRuleset {
   const nProc = proc.codes.length;
   const exclusionTables: string[] = [];
   for (const [t, id] of exclusionIds) exclusionTables[id] = t;
+  const procFallbackLengths = rs.code_matching?.proc?.fallback_lengths ?? [];
+  const dip = compileDip(rs, dx.codes, proc.codes, procFallbackLengths);
 
   return {
     format: COMPILED_FORMAT,
@@ -394,11 +432,13 @@ function compileValid(rs: Ruleset): CompiledRuleset {
       mdcCodes: rs.mdcs.map((m) => m.code), mdcNames: rs.mdcs.map((m) => m.name ?? ''),
       adrgCodes, adrgNames, drgCodes, drgNames, listNames, exclusionTables,
       checkNotes: (rs.checks ?? []).map((c) => c.note ?? ''),
+      ...dip.strings,
     },
     dxLookup,
     procLookup,
     dxFallbackLengths: rs.code_matching?.dx?.fallback_lengths ?? [],
-    procFallbackLengths: rs.code_matching?.proc?.fallback_lengths ?? [],
+    procFallbackLengths,
+    dipKeyLookup: dip.keyLookup,
     tables: {
       dxSeverity: Uint8Array.from(fill(nDx, dxSev, 0)),
       dxCcExclusion: Int32Array.from(fill(nDx, dxCcEx, -1)),
@@ -428,7 +468,110 @@ function compileValid(rs: Ruleset): CompiledRuleset {
       drgMeanCost: Float64Array.from(drgCost),
       drgAmbiguous: Uint8Array.from(drgAmb),
       flags: Int32Array.of(rs.retry_each_other_procedure ? 1 : 0),
+      ...dip.tables,
     },
+  };
+}
+
+type DipTables = Pick<CompiledTables,
+  'dxDipCategory' | 'procDipProc' | 'dipKeyCoreStart' | 'dipKeyCoreEnd' | 'dipKeyCore' | 'dipCoreProcStart' | 'dipCoreProcEnd' |
+  'dipCoreProcs' | 'dipCategoryGroup' | 'dipGroupKind' | 'dipGroupScore' | 'dipGroupMeanCost'>;
+type DipStrings = Pick<CompiledRuleset['strings'], 'dipKeys' | 'dipCategories' | 'dipProcs' | 'dipGroupCodes' | 'dipGroupNames'>;
+
+/** An id per distinct string, in order of first use. */
+function interner(): { ids: Map<string, number>; list: string[]; id: (s: string) => number } {
+  const ids = new Map<string, number>();
+  const list: string[] = [];
+  return {
+    ids, list,
+    id: (s) => {
+      let id = ids.get(s);
+      if (id === undefined) { id = list.length; ids.set(s, id); list.push(s); }
+      return id;
+    },
+  };
+}
+
+/**
+ * The DIP tables (§4). Everything per case becomes integer work: the category comes from the principal
+ * diagnosis id, each procedure id already knows its catalog procedure and its class, and a key's core
+ * combinations are a short range to compare sorted id sets against.
+ */
+function compileDip(rs: Ruleset, dxCodes: readonly string[], procCodes: readonly string[], procFallback: readonly number[]): { tables: DipTables; strings: DipStrings; keyLookup: Map<string, number> } {
+  const catalog = rs.dip_catalog ?? [];
+  const comprehensive = rs.dip_comprehensive ?? [];
+  const keys = interner();
+  const categories = interner();
+  const procs = interner();
+  const cat = (code: string) => (code.length >= DIP_CATEGORY_LENGTH ? categories.id(code.slice(0, DIP_CATEGORY_LENGTH)) : -1);
+  const dxDipCategory = Int32Array.from(dxCodes, cat);
+
+  const coreProcs: number[] = [];
+  const coreStart: number[] = [];
+  const coreEnd: number[] = [];
+  const coreKey: number[] = [];
+  const groupCodes: string[] = [];
+  const groupNames: string[] = [];
+  for (const e of catalog) {
+    const key = normaliseCode(e.dx);
+    coreKey.push(keys.id(key));
+    cat(key);
+    const codes = [...new Set(e.procs.map(normaliseCode))];
+    const ids = Int32Array.from(codes, procs.id).sort();
+    coreStart.push(coreProcs.length);
+    coreProcs.push(...ids);
+    coreEnd.push(coreProcs.length);
+    groupCodes.push(`${key}|${[...ids].map((p) => procs.list[p]).join('+')}`);
+    groupNames.push(e.name ?? '');
+  }
+  // Core combinations grouped by key (catalog order within a key).
+  const byKey: number[][] = keys.list.map(() => []);
+  coreKey.forEach((k, c) => byKey[k]!.push(c));
+  const keyCoreStart = new Int32Array(keys.list.length);
+  const keyCoreEnd = new Int32Array(keys.list.length);
+  const keyCore: number[] = [];
+  byKey.forEach((cs, k) => { keyCoreStart[k] = keyCore.length; keyCore.push(...cs); keyCoreEnd[k] = keyCore.length; });
+
+  // A procedure id stands for its own code when the catalog uses it, else for its longest fallback prefix that is used.
+  const lengths = [...procFallback].sort((a, b) => b - a);
+  const procDipProc = Int32Array.from(procCodes, (c) => {
+    const own = procs.ids.get(c);
+    if (own !== undefined) return own;
+    for (const len of lengths) {
+      const p = len < c.length ? procs.ids.get(c.slice(0, len)) : undefined;
+      if (p !== undefined) return p;
+    }
+    return -1;
+  });
+
+  const nCore = catalog.length;
+  const compCategory = comprehensive.map((e) => cat(normaliseCode(e.dx)));
+  const dipCategoryGroup = new Int32Array(categories.list.length * DIP_CLASSES).fill(-1);
+  comprehensive.forEach((e, j) => {
+    const at = compCategory[j]! * DIP_CLASSES + e.proc_class;
+    if (compCategory[j]! >= 0 && dipCategoryGroup[at] === -1) dipCategoryGroup[at] = nCore + j;
+    groupCodes.push(`${categories.list[compCategory[j]!] ?? normaliseCode(e.dx)}|${e.proc_class}`);
+    groupNames.push(e.name ?? '');
+  });
+  const all = [...catalog, ...comprehensive];
+  const nan = (x: number | undefined) => (x === undefined ? NaN : x);
+  return {
+    tables: {
+      dxDipCategory,
+      procDipProc,
+      dipKeyCoreStart: keyCoreStart,
+      dipKeyCoreEnd: keyCoreEnd,
+      dipKeyCore: Int32Array.from(keyCore),
+      dipCoreProcStart: Int32Array.from(coreStart),
+      dipCoreProcEnd: Int32Array.from(coreEnd),
+      dipCoreProcs: Int32Array.from(coreProcs),
+      dipCategoryGroup,
+      dipGroupKind: Uint8Array.from(all, (_, g) => (g < nCore ? DIP_KIND.core : DIP_KIND.comprehensive)),
+      dipGroupScore: Float64Array.from(all, (e) => nan(e.score)),
+      dipGroupMeanCost: Float64Array.from(all, (e) => nan(e.mean_cost)),
+    },
+    strings: { dipKeys: keys.list, dipCategories: categories.list, dipProcs: procs.list, dipGroupCodes: groupCodes, dipGroupNames: groupNames },
+    keyLookup: keys.ids,
   };
 }
 

@@ -35,6 +35,8 @@ export interface Ruleset {
   drgs: DrgEntry[];
   /** DIP core-combination catalog (§4). */
   dip_catalog?: DipCatalogEntry[];
+  /** DIP comprehensive groups (综合病种, §4): where a case goes when its combination is not in the catalog. */
+  dip_comprehensive?: DipComprehensiveEntry[];
   /** Default parameters (rates, thresholds, shares) a scenario starts from (§3, §4, §10). */
   parameters?: Record<string, number | string | boolean>;
   /** When a case ends 0000 and has other procedures, group it again with each of them alone as
@@ -77,6 +79,7 @@ export interface DiagnosisEntry {
 
 /** DIP procedure class, lowest to highest (§4): 0 conservative, 1 diagnostic, 2 therapeutic, 3 surgery. */
 export type DipProcedureClass = 0 | 1 | 2 | 3;
+export const DIP_PROCEDURE_CLASSES: readonly DipProcedureClass[] = [0, 1, 2, 3];
 
 export interface ProcedureEntry {
   /** Where this entry comes from (publication, or `unverified`). */
@@ -199,6 +202,26 @@ export interface DipCatalogEntry {
   score?: number;
   mean_cost?: number;
 }
+
+/**
+ * A DIP comprehensive group (综合病种, §4): a diagnosis category crossed with the highest procedure
+ * class the case carries. One entry per (dx, proc_class).
+ */
+export interface DipComprehensiveEntry {
+  /** Where this entry comes from (publication, or `unverified`). */
+  source?: string;
+  /** Diagnosis category, e.g. `K80`. */
+  dx: string;
+  /** Highest procedure class present: 0 conservative (no procedure), 1 diagnostic, 2 therapeutic, 3 surgery. */
+  proc_class: DipProcedureClass;
+  name?: string;
+  score?: number;
+  mean_cost?: number;
+}
+
+/** Code lengths of the DIP keys (§4): the diagnosis key is the subcategory (`K80.1`), the category `K80`. */
+export const DIP_DX_KEY_LENGTH = 5;
+export const DIP_CATEGORY_LENGTH = 3;
 
 // ----- conditions ---------------------------------------------------------------------------------
 

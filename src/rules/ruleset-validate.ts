@@ -1,7 +1,8 @@
 // Checks a casemix-ruleset/1 document and lists every problem with where it is (table, row, field).
 // It never repairs or guesses: a ruleset with any problem is refused whole by the compiler.
 import {
-  CHECK_REASONS, CMP_OPS, CODE_FIELDS, CODE_LIST_FIELDS, CONDITION_KEYS, NUMBER_FIELDS, OR_PROCEDURES_LIST, RULESET_FORMAT,
+  CHECK_REASONS, CMP_OPS, CODE_FIELDS, CODE_LIST_FIELDS, CONDITION_KEYS, DIP_CATEGORY_LENGTH, DIP_DX_KEY_LENGTH,
+  DIP_PROCEDURE_CLASSES, NUMBER_FIELDS, OR_PROCEDURES_LIST, RULESET_FORMAT,
   type Problem,
 } from './ruleset-format.ts';
 
@@ -215,6 +216,24 @@ export function validateRuleset(json: Json): Problem[] {
     });
   }
 
+  // DIP (§4). Keys are compared normalised; a catalog procedure set is a set (order and repeats ignored).
+  // A diagnosis key is read from the case's own code, so it only needs a known category; a catalog
+  // procedure is matched through the procedure dictionary, so a dictionary code must reach it.
+  const norm = (c: string) => c.trim().toUpperCase();
+  const dxCodes = diagnoses.map((d) => norm(d.code as string));
+  const procCodes = procedures.map((p) => norm(p.code as string));
+  const procFallback = isObj(cm) && isObj(cm.proc) && Array.isArray(cm.proc.fallback_lengths) ? (cm.proc.fallback_lengths as number[]) : [];
+  const dxPrefixes = (len: number) => new Set(dxCodes.filter((c) => c.length >= len).map((c) => c.slice(0, len)));
+  const dxCategories = dxPrefixes(DIP_CATEGORY_LENGTH);
+  // A catalog procedure is reached by a dictionary code equal to it or cut to it by a fallback length.
+  const procReached = new Set(procCodes);
+  for (const c of procCodes) for (const len of procFallback) if (len < c.length) procReached.add(c.slice(0, len));
+  const isScore = (x: Json) => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+  const dipNumbers = (e: Record<string, Json>, table: string, i: number) => {
+    for (const f of ['score', 'mean_cost']) if (e[f] !== undefined && !isScore(e[f])) add('field.type', `${f} must be a number ≥ 0`, table, i, f);
+    for (const f of ['name', 'source']) if (e[f] !== undefined && !isStr(e[f])) add('field.type', `${f} must be a string`, table, i, f);
+  };
+
   const dip = json.dip_catalog;
   if (dip !== undefined) {
     if (!Array.isArray(dip)) add('table.bad', '"dip_catalog" must be an array', 'dip_catalog');
@@ -222,10 +241,39 @@ export function validateRuleset(json: Json): Problem[] {
       const seen = new Set<string>();
       dip.forEach((e, i) => {
         if (!isObj(e) || !isStr(e.dx) || !isStrArray(e.procs)) { add('row.bad', 'a DIP entry is {"dx": code, "procs": [codes]}', 'dip_catalog', i); return; }
-        const key = `${e.dx}|${[...e.procs].sort().join('+')}`;
+        const dx = norm(e.dx);
+        const procs = [...new Set(e.procs.map(norm))].sort();
+        const key = `${dx}|${procs.join('+')}`;
         if (seen.has(key)) add('code.duplicate', `DIP combination ${key} appears twice`, 'dip_catalog', i);
         seen.add(key);
-        for (const f of ['score', 'mean_cost']) if (e[f] !== undefined && typeof e[f] !== 'number') add('field.type', `${f} must be a number`, 'dip_catalog', i, f);
+        if (dx.length !== DIP_DX_KEY_LENGTH || dx.charAt(3) !== '.') add('dip.bad_key', `DIP diagnosis key "${e.dx}" is not at subcategory level (e.g. K80.1)`, 'dip_catalog', i, 'dx');
+        else if (diagnoses.length > 0 && !dxCategories.has(dx.slice(0, DIP_CATEGORY_LENGTH))) add('dip.unknown_dx', `no diagnosis of the dictionary is in the category of DIP key "${e.dx}": the combination can never match`, 'dip_catalog', i, 'dx');
+        procs.forEach((p, k) => {
+          if (p === '') add('field.type', 'a procedure code must not be empty', 'dip_catalog', i, `procs[${k}]`);
+          else if (procedures.length > 0 && !procReached.has(p)) add('dip.unknown_proc', `procedure "${p}" is not in the procedure dictionary, nor a fallback prefix of one of its codes`, 'dip_catalog', i, 'procs');
+        });
+        dipNumbers(e, 'dip_catalog', i);
+      });
+    }
+  }
+
+  const comp = json.dip_comprehensive;
+  if (comp !== undefined) {
+    if (!Array.isArray(comp)) add('table.bad', '"dip_comprehensive" must be an array', 'dip_comprehensive');
+    else {
+      const seen = new Set<string>();
+      comp.forEach((e, i) => {
+        if (!isObj(e) || !isStr(e.dx)) { add('row.bad', 'a comprehensive group is {"dx": category, "proc_class": 0–3}', 'dip_comprehensive', i); return; }
+        const dx = norm(e.dx);
+        if (!(DIP_PROCEDURE_CLASSES as readonly Json[]).includes(e.proc_class)) { add('field.type', 'proc_class must be 0, 1, 2 or 3', 'dip_comprehensive', i, 'proc_class'); }
+        else {
+          const key = `${dx}#${String(e.proc_class)}`;
+          if (seen.has(key)) add('code.duplicate', `comprehensive group ${dx} class ${String(e.proc_class)} appears twice`, 'dip_comprehensive', i);
+          seen.add(key);
+        }
+        if (dx.length !== DIP_CATEGORY_LENGTH) add('dip.bad_key', `comprehensive group diagnosis "${e.dx}" is not a category (e.g. K80)`, 'dip_comprehensive', i, 'dx');
+        else if (diagnoses.length > 0 && !dxCategories.has(dx)) add('dip.unknown_dx', `no diagnosis of the dictionary falls under category "${e.dx}"`, 'dip_comprehensive', i, 'dx');
+        dipNumbers(e, 'dip_comprehensive', i);
       });
     }
   }

@@ -2,7 +2,7 @@
 // Pure and deterministic: no I/O, no randomness; weights and costs are stated demonstration values.
 import {
   OR_PROCEDURES_LIST, RULESET_FORMAT,
-  type AdrgKind, type AdrgRule, type CheckRule, type Condition, type DiagnosisEntry, type DipCatalogEntry,
+  type AdrgKind, type AdrgRule, type CheckRule, type Condition, type DiagnosisEntry, type DipCatalogEntry, type DipComprehensiveEntry,
   type DipProcedureClass, type DrgEntry, type MdcRule, type ProcedureEntry, type Ruleset, type Split, type Step,
 } from '../ruleset-format.ts';
 import { DEMO_ADRGS, HIV_DX, NEWBORN_DX, type DemoAdrg, type SplitShape } from './demo-adrgs.ts';
@@ -12,21 +12,13 @@ import { DEMO_MDCS, MDC_SOURCE, MULTI_TRAUMA_MIN_REGIONS, TRAUMA_REGIONS, type D
 
 export const DEMO_RULESET_VERSION = '2025.1-teaching';
 
-/** Every entry carries where it comes from; the format has no such field yet, so the types add it. */
+/** Every entry carries where it comes from; the format makes `source` optional, the demo requires it. */
 type Sourced<T> = T & { source: string };
 
-/** A DIP comprehensive group (综合病种, §4): diagnosis category × highest procedure class present. */
-export interface DipComprehensiveEntry {
-  /** ICD-10 category, e.g. `K80`. */
-  dx: string;
-  proc_class: DipProcedureClass;
-  name: string;
-  score: number;
-  mean_cost: number;
-  source: string;
-}
+/** A comprehensive group of the demo: every field given (the format leaves name, score and cost optional). */
+export type DemoDipComprehensiveEntry = Sourced<DipComprehensiveEntry> & { name: string; score: number; mean_cost: number };
 
-/** The demo ruleset: a Ruleset whose entries all carry `source`, plus the DIP comprehensive groups. */
+/** The demo ruleset: a Ruleset whose entries all carry `source`. */
 export interface DemoRuleset extends Ruleset {
   mdcs: Sourced<MdcRule>[];
   adrgs: Sourced<AdrgRule>[];
@@ -35,7 +27,7 @@ export interface DemoRuleset extends Ruleset {
   procedures: Sourced<ProcedureEntry>[];
   dip_catalog: Sourced<DipCatalogEntry>[];
   checks: Sourced<CheckRule>[];
-  dip_comprehensive: DipComprehensiveEntry[];
+  dip_comprehensive: DemoDipComprehensiveEntry[];
 }
 
 // ----- sources ---------------------------------------------------------------------------------------
@@ -315,7 +307,11 @@ export function buildDemoRuleset(): DemoRuleset {
   };
   const score = (meanCost: number) => Math.round((meanCost / DEMO_DIP_MEAN_COST_YUAN) * DIP_SCORE_FACTOR);
   const dip_catalog: Sourced<DipCatalogEntry>[] = [];
+  // A key whose category is not in the dictionary can never match (its cases have an unknown principal
+  // diagnosis) and the validator refuses it (dip.unknown_dx); left out until the dictionary has the category.
+  const dxCategories = new Set(dxCodes.map(categoryOf));
   for (const key of DEMO_DIP_KEYS) {
+    if (!dxCategories.has(categoryOf(key.dx))) continue;
     for (const set of ['', ...key.procSets]) {
       const procs = [...new Set(set ? set.split('+') : [])].sort();
       const cost = key.baseCostYuan + procs.reduce((s, p) => s + procCost(p), 0);
@@ -323,7 +319,7 @@ export function buildDemoRuleset(): DemoRuleset {
       dip_catalog.push({ dx: key.dx, procs, name: `${key.name}：${label}`, score: score(cost), mean_cost: cost, source: SRC.dip });
     }
   }
-  const dip_comprehensive: DipComprehensiveEntry[] = [];
+  const dip_comprehensive: DemoDipComprehensiveEntry[] = [];
   for (const d of dxRows) {
     if (!isCategory(d.code)) continue;
     const rw = adrgRw.get(home.get(d.code)?.adrg ?? '') ?? 1;

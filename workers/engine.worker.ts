@@ -2,8 +2,13 @@
 // Results cross back as transferred typed arrays; the main thread never sees a per-case array.
 import * as Comlink from 'comlink';
 import wasmUrl from '../build/wasm/core.wasm?url';
-import { Engine, type CaseExplanation, type CaseFileInfo, type CaseFilter, type CaseRow, type RulesetInfo } from '../src/engine/engine.ts';
+import {
+  Engine, type CaseExplanation, type CaseFileInfo, type CaseFilter, type CaseRow, type QualityReport, type QualityRow, type RulesetInfo,
+} from '../src/engine/engine.ts';
+import type { QualityRule } from '../src/data/quality-checks.ts';
 import type { GroupingSummary } from '../src/engine/drg-grouping.ts';
+import { importCsvTables } from '../src/rules/import-csv-tables.ts';
+import { problemError } from '../src/engine/ruleset-loading.ts';
 import {
   deleteRuleset, isRulesetStoreAvailable, listRulesets, rulesetText, saveRuleset, type StoredRuleset,
 } from '../src/engine/ruleset-store.ts';
@@ -64,6 +69,22 @@ const api = {
     }
   },
 
+  /** Builds a ruleset from official tables saved as CSV (drg.csv, adrg.csv, …), loads and keeps it. */
+  async loadRulesetCsv(files: { name: string; buffer: ArrayBuffer }[]): Promise<Result<RulesetInfo & { storedId?: number }>> {
+    const imported = importCsvTables(files.map((f) => ({ name: f.name, bytes: new Uint8Array(f.buffer) })));
+    const label = files.map((f) => f.name).join(', ');
+    if (!imported.ruleset) return { ok: false, errors: imported.problems.map((p) => problemError(p.where.table, p)) };
+    const text = JSON.stringify(imported.ruleset);
+    const result = (await ready()).loadRulesetText(text, label);
+    if (!result.ok || !isRulesetStoreAvailable()) return result;
+    try {
+      const stored = await saveRuleset(result.value, `${result.value.name}.json`, text);
+      return { ok: true, value: { ...result.value, storedId: stored.id } };
+    } catch {
+      return result;
+    }
+  },
+
   async storedRulesets(): Promise<StoredRuleset[]> {
     return isRulesetStoreAvailable() ? listRulesets() : [];
   },
@@ -103,10 +124,13 @@ const api = {
     const result = (await ready()).groupingSummary();
     if (!result.ok) return result;
     const d = result.value.drgs;
+    const p = result.value.dip.groups;
     // The summary stays in the engine for later calls: transfer copies of its arrays, not the arrays.
     const drgs = { ...d, cases: d.cases.slice(), weight: d.weight.slice(), meanLos: d.meanLos.slice(), meanCost: d.meanCost.slice(), deaths: d.deaths.slice(), totalWeight: d.totalWeight.slice() };
-    const value = { ...result.value, drgs };
-    return Comlink.transfer({ ok: true, value }, [drgs.cases, drgs.weight, drgs.meanLos, drgs.meanCost, drgs.deaths, drgs.totalWeight].map((a) => a.buffer as ArrayBuffer));
+    const groups = { ...p, kind: p.kind.slice(), cases: p.cases.slice(), score: p.score.slice(), meanCost: p.meanCost.slice(), rulesetMeanCost: p.rulesetMeanCost.slice() };
+    const value = { ...result.value, drgs, dip: { ...result.value.dip, groups } };
+    const arrays = [drgs.cases, drgs.weight, drgs.meanLos, drgs.meanCost, drgs.deaths, drgs.totalWeight, groups.kind, groups.cases, groups.score, groups.meanCost, groups.rulesetMeanCost];
+    return Comlink.transfer({ ok: true, value }, arrays.map((a) => a.buffer as ArrayBuffer));
   },
 
   async casesPage(filter: CaseFilter, offset: number, limit: number): Promise<Result<{ total: number; rows: CaseRow[] }>> {
@@ -115,6 +139,19 @@ const api = {
 
   async explainCase(key: { caseId: string } | { row: number }): Promise<Result<CaseExplanation>> {
     return (await ready()).explainCase(key);
+  },
+
+  async qualityReport(): Promise<Result<QualityReport>> {
+    return (await ready()).qualityReport();
+  },
+
+  async qualityRows(rule: QualityRule | null, offset: number, limit: number): Promise<Result<{ total: number; rows: QualityRow[] }>> {
+    return (await ready()).qualityRows(rule, offset, limit);
+  },
+
+  async exportQualityCsv(): Promise<Result<Uint8Array>> {
+    const result = (await ready()).qualityCsv();
+    return result.ok ? Comlink.transfer(result, [result.value.buffer as ArrayBuffer]) : result;
   },
 
   async caseFileInfo(): Promise<CaseFileInfo | null> {

@@ -11,6 +11,7 @@ import { createNodeEngine } from '../engine/node/engine-node.ts';
 import { ROOT } from '../engine/node/wasm-build.ts';
 import { formatCount, formatDays, formatWeight, formatYuan } from '../i18n/number-format.ts';
 import { importChsRules } from '../rules/import-chs.ts';
+import { importCsvDir } from '../rules/node/import-csv-dir.ts';
 import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
 import { writeDemoRuleset } from '../rules/demo/write-demo-ruleset.ts';
 import { textTable } from './text-table.ts';
@@ -21,12 +22,16 @@ Usage:
   casemix info FILE                     schema, row count and per-department summary of a case file
                                         (Arrow IPC file/stream, or CSV by its .csv/.tsv/.txt extension)
   casemix import FILE.csv --out F.arrow  CSV (UTF-8 or GBK, Chinese or English headers) → Arrow case file
+  casemix check CASES [--ruleset R] [--out FINDINGS.csv]
+                                        data-quality report (§11): findings per rule, example rows
   casemix group CASES [--ruleset R] [--out OUT.arrow|OUT.csv]
                                         group cases (demo ruleset by default); prints 入组率, CMI and time;
                                         --out writes case_id, mdc, adrg, drg, severity, reason per case
   casemix explain CASES --case ID [--ruleset R]
                                         the grouper's path for one case, step by step
   casemix ruleset check R.json          validate a ruleset (casemix-ruleset/1 or CHS-DRG layout)
+  casemix ruleset import DIR --out R.json
+                                        build a ruleset from CSV tables (drg.csv, adrg.csv, …; docs/ruleset-format.md)
   casemix ruleset import-chs RULES.json --out R.json
                                         convert CHS-DRG rules (reference layout) to casemix-ruleset/1
   casemix help           this text
@@ -178,6 +183,30 @@ async function explain(casesPath: string, caseId: string, rulesetPath: string | 
   return 0;
 }
 
+async function check(casesPath: string, rulesetPath: string | undefined, out: string | undefined): Promise<number> {
+  const ready = await engineWith(casesPath, rulesetPath);
+  if (!ready) return 1;
+  const report = ready.engine.qualityReport();
+  if (!report.ok) return printErrors(report.errors), 1;
+  const r = report.value;
+  console.log(`${basename(casesPath)}: ${formatCount(r.rows, LOCALE)} cases checked against ${ready.rules.name}`);
+  if (!r.findings.length) console.log('no problems found');
+  else {
+    console.log(textTable(['rule', 'column', 'cases'], r.findings.map((f) => [f.rule, f.column, formatCount(f.count, LOCALE)]), new Set([2])));
+    for (const f of r.findings) {
+      const rows = ready.engine.qualityRows(f.rule, 0, 3);
+      if (rows.ok) console.log(`  ${f.rule}: ${rows.value.rows.map((x) => `row ${x.row + 1} ${x.caseId} (${x.value})`).join('; ')}`);
+    }
+  }
+  if (out) {
+    const csv = ready.engine.qualityCsv();
+    if (!csv.ok) return printErrors(csv.errors), 1;
+    writeFileSync(out, csv.value);
+    console.log(`wrote ${out}`);
+  }
+  return 0;
+}
+
 function rulesetCheck(path: string): number {
   const bytes = readInput(path);
   if (!bytes) return 1;
@@ -191,6 +220,28 @@ function rulesetCheck(path: string): number {
   console.log(`${basename(path)}: OK — ${i.name} (version ${i.version}${i.region ? `, ${i.region}` : ''})${i.teachingOnly ? ', teaching only' : ''}`);
   console.log(`${i.mdcs} MDCs, ${i.adrgs} ADRGs, ${i.drgs} DRGs, ${formatCount(i.dxCodes, LOCALE)} diagnosis and ${formatCount(i.procCodes, LOCALE)} procedure codes; compiled tables ${formatCount(i.tableBytes, LOCALE)} bytes in ${i.compileMs.toFixed(0)} ms`);
   return 0;
+}
+
+function rulesetImportCsv(dir: string, out: string): number {
+  let result;
+  try {
+    result = importCsvDir(dir);
+  } catch (e) {
+    console.error(`error [file.read]: ${dir}: ${e instanceof Error ? e.message : e}`);
+    return 1;
+  }
+  const where = (p: { where: { table: string; row?: string | number; field?: string } }) =>
+    `${p.where.table}${p.where.row !== undefined ? `:${p.where.row}` : ''}${p.where.field ? ` ${p.where.field}` : ''}`;
+  for (const w of result.warnings) console.error(`warning [${w.code}]: ${where(w)}: ${w.message}`);
+  if (!result.ruleset) {
+    for (const p of result.problems) console.error(`error [${p.code}]: ${where(p)}: ${p.message}`);
+    console.error(`${result.problems.length} problem(s): nothing written`);
+    return 1;
+  }
+  console.log(`tables: ${result.tables.map((t) => `${t.file} → ${t.table}`).join(', ')}`);
+  writeFileSync(out, JSON.stringify(result.ruleset));
+  console.log(`wrote ${out}`);
+  return rulesetCheck(out);
 }
 
 function rulesetImportChs(path: string, out: string): number {
@@ -227,6 +278,12 @@ async function main(argv: string[]): Promise<number> {
       if (files.length !== 1 || !out) break;
       return importCsv(files[0], out);
     }
+    case 'check': {
+      const [ruleset, a] = option(rest, '--ruleset');
+      const [out, files] = option(a, '--out');
+      if (files.length !== 1) break;
+      return check(files[0], ruleset, out);
+    }
     case 'group': {
       const [ruleset, a] = option(rest, '--ruleset');
       const [out, files] = option(a, '--out');
@@ -242,6 +299,10 @@ async function main(argv: string[]): Promise<number> {
     case 'ruleset': {
       const [sub, ...args] = rest;
       if (sub === 'check' && args.length === 1) return rulesetCheck(args[0]);
+      if (sub === 'import') {
+        const [out, dirs] = option(args, '--out');
+        if (dirs.length === 1 && out) return rulesetImportCsv(dirs[0], out);
+      }
       if (sub === 'import-chs') {
         const [out, files] = option(args, '--out');
         if (files.length === 1 && out) return rulesetImportChs(files[0], out);

@@ -4,6 +4,8 @@ import { createCodeEncoder, encodeSex, type CaseColumns } from '../rules/case-en
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
 import type { DrgOutput } from './reference/drg-grouper.ts';
+import type { DipOutput } from './reference/dip-grouper.ts';
+import { dipKeyMapOfLabels } from '../rules/dip-encoding.ts';
 import type { IdListColumn } from './column-placement.ts';
 import type { WasmCore, Block } from './wasm-core.ts';
 
@@ -70,6 +72,52 @@ export function encodeCases(core: WasmCore, compiled: CompiledRuleset, codes: Co
 
 export { encodeSex };
 
+/** The DIP key column (principal dx at subcategory level, §4): one encoding per distinct label, one remap. */
+export function encodeDipKeys(core: WasmCore, compiled: CompiledRuleset, principalDx: CodeColumns['principalDx']): Int32Array {
+  return remap(core, principalDx.ids, dipKeyMapOfLabels(compiled, principalDx.labels));
+}
+
+/** The DIP side of the Grouping page (§4): cases by kind, Σ score, and the groups used. */
+export interface DipSummary {
+  coreCases: number;
+  comprehensiveCases: number;
+  ungroupedCases: number;
+  /** Σ combination score over grouped cases (before deviation-case adjustment, which is pricing). */
+  totalScore: number;
+  groups: {
+    codes: string[];
+    names: string[];
+    kind: Uint8Array;
+    cases: Int32Array;
+    score: Float64Array;
+    meanCost: Float64Array;
+    rulesetMeanCost: Float64Array;
+  };
+}
+
+export function summariseDip(core: WasmCore, compiled: CompiledRuleset, out: DipOutput, cols: { cost: Block; los: Block; status: Block }): DipSummary {
+  const s = compiled.strings;
+  const t = compiled.tables;
+  const nGroups = s.dipGroupCodes.length;
+  const sums = sumsByUnit(core, out.group, nGroups, cols);
+  const meanCost = new Float64Array(nGroups);
+  let coreCases = 0, comprehensiveCases = 0, totalScore = 0;
+  for (let g = 0; g < nGroups; g++) {
+    const c = sums.cases[g];
+    meanCost[g] = c ? sums.sumCost[g] / c : 0;
+    if (t.dipGroupKind[g] === 1) coreCases += c;
+    else comprehensiveCases += c;
+    if (Number.isFinite(t.dipGroupScore[g])) totalScore += c * t.dipGroupScore[g];
+  }
+  return {
+    coreCases, comprehensiveCases, ungroupedCases: out.group.length - coreCases - comprehensiveCases, totalScore,
+    groups: {
+      codes: s.dipGroupCodes, names: s.dipGroupNames, kind: t.dipGroupKind.slice(), cases: sums.cases,
+      score: t.dipGroupScore.slice(), meanCost, rulesetMeanCost: t.dipGroupMeanCost.slice(),
+    },
+  };
+}
+
 export interface GroupCount {
   code: string;
   name: string;
@@ -103,6 +151,7 @@ export interface GroupingSummary {
   /** Σ RW over grouped cases ÷ grouped cases (§5 CMI over the whole file). */
   cmi: number;
   groupMs: number;
+  dip: DipSummary;
 }
 
 /** Sums per unit id with the core's unitSummary kernel over resident cost/LOS/status columns. */
@@ -120,7 +169,7 @@ export function sumsByUnit(core: WasmCore, unitIds: Int32Array, nUnits: number, 
 }
 
 export function summariseGrouping(
-  core: WasmCore, compiled: CompiledRuleset, out: DrgOutput, cols: { cost: Block; los: Block; status: Block }, groupMs: number,
+  core: WasmCore, compiled: CompiledRuleset, out: DrgOutput, dipOut: DipOutput, cols: { cost: Block; los: Block; status: Block }, groupMs: number,
 ): GroupingSummary {
   const s = compiled.strings;
   const t = compiled.tables;
@@ -162,6 +211,7 @@ export function summariseGrouping(
     },
     cmi: groupedCases ? sumWeight / groupedCases : 0,
     groupMs,
+    dip: summariseDip(core, compiled, dipOut, cols),
   };
 }
 

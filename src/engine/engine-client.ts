@@ -38,6 +38,14 @@ export class EngineClient {
     });
   }
 
+  /** Several CSV tables of one ruleset, read and transferred together. */
+  loadRulesetCsvFiles(files: File[]): Promise<Result<RulesetInfo & { storedId?: number }>> {
+    return this.call(async (remote) => {
+      const parts = await Promise.all(files.map(async (f) => ({ name: f.name, buffer: await f.arrayBuffer() })));
+      return remote.loadRulesetCsv(Comlink.transfer(parts, parts.map((p) => p.buffer)));
+    });
+  }
+
   loadRulesetFile(file: File): Promise<Result<RulesetInfo & { storedId?: number }>> {
     return this.call(async (remote) => {
       const buffer = await file.arrayBuffer();

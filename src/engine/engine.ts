@@ -8,9 +8,17 @@ import {
   placeCodeIds, placeCodeList, placeDayColumn, placeFloat64Column, placeInt32Column, placeInt32OrMissing, placeSex,
   placeUtf8Ids, type IdListColumn,
 } from './column-placement.ts';
-import { encodeCases, encodeSex, summariseGrouping, type CodeColumns, type GrouperNumbers, type GroupingSummary } from './drg-grouping.ts';
+import { encodeCases, encodeDipKeys, encodeSex, summariseGrouping, type CodeColumns, type GrouperNumbers, type GroupingSummary } from './drg-grouping.ts';
 import { explainDrg, type DrgExplanation, type DrgOutput } from './reference/drg-grouper.ts';
 import { WasmDrgGrouper } from './wasm-drg-grouper.ts';
+import { WasmDipGrouper } from './wasm-dip-grouper.ts';
+import { explainDip, type DipExplanation, type DipOutput } from './reference/dip-grouper.ts';
+import type { DipCaseColumns } from '../rules/dip-encoding.ts';
+import { exportColumns } from '../data/table-export.ts';
+import { runQualityChecks, type QualityFinding, type QualityInput, type QualityRule } from '../data/quality-checks.ts';
+
+/** Cost components of §1 whose sum §11 compares with total_cost. */
+const COST_COMPONENTS = ['drug_cost', 'consumable_cost', 'exam_cost', 'lab_cost', 'treatment_cost', 'surgery_cost', 'nursing_cost', 'bed_cost', 'other_cost'];
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import { prepareRuleset, prepareRulesetText, type PreparedRuleset, type RulesetInfo } from './ruleset-loading.ts';
 import { createCodeEncoder, type CaseColumns } from '../rules/case-encoding.ts';
@@ -51,14 +59,32 @@ interface CaseStore {
   dischargeStatus: Block;
   codes: CodeColumns;
   numbers: GrouperNumbers;
+  /** What the §11 checks read beyond the grouper's columns. */
+  quality: Pick<QualityInput, 'caseIds' | 'stayDays' | 'losGiven' | 'components'>;
+}
+
+export interface QualityReport {
+  rows: number;
+  /** False when no ruleset is loaded: codes could not be checked against dictionaries. */
+  codesChecked: boolean;
+  findings: { rule: QualityRule; column: string; count: number }[];
+}
+
+export interface QualityRow {
+  row: number;
+  caseId: string;
+  rule: QualityRule;
+  column: string;
+  value: string;
 }
 
 
 /** The grouped result of the loaded cases under the loaded ruleset. */
 interface Grouped {
   compiled: CompiledRuleset;
-  cases: CaseColumns;
+  cases: DipCaseColumns;
   out: DrgOutput;
+  dipOut: DipOutput;
   summary: GroupingSummary;
 }
 
@@ -80,6 +106,8 @@ export interface CaseRow {
 export type CaseFilter = { kind: 'all' } | { kind: 'ungrouped' } | { kind: 'drg'; drg: string };
 
 export interface CaseExplanation extends DrgExplanation {
+  /** The DIP side of the same case (§4). */
+  dip: DipExplanation;
   row: number;
   caseId: string;
   facts: {
@@ -109,8 +137,9 @@ export type { RulesetInfo };
 
 export class Engine {
   private cases: CaseStore | null = null;
-  private ruleset: (PreparedRuleset & { grouper: WasmDrgGrouper }) | null = null;
+  private ruleset: (PreparedRuleset & { grouper: WasmDrgGrouper; dip: WasmDipGrouper }) | null = null;
   private grouped: Grouped | null = null;
+  private quality: QualityFinding[] | null = null;
 
   constructor(readonly core: WasmCore) {}
 
@@ -147,8 +176,10 @@ export class Engine {
     if (!prepared.ok) return prepared;
     return attempt(() => {
       const grouper = new WasmDrgGrouper(this.core, prepared.value.compiled);
+      const dip = new WasmDipGrouper(this.core, prepared.value.compiled);
       this.ruleset?.grouper.free();
-      this.ruleset = { ...prepared.value, grouper };
+      this.ruleset?.dip.free();
+      this.ruleset = { ...prepared.value, grouper, dip };
       this.regroup();
       return prepared.value.info;
     }, { file });
@@ -202,8 +233,9 @@ export class Engine {
         const id = 'caseId' in key ? key.caseId : String(key.row);
         fail('case.not_found', `No case ${id} in ${s.info.file}`, { id, file: s.info.file }, { file: s.info.file });
       }
-      const single = sliceCase(g.cases, row);
+      const single: DipCaseColumns = { ...sliceCase(g.cases, row), principalDxDipKey: g.cases.principalDxDipKey.slice(row, row + 1) };
       const explanation = explainDrg(g.compiled, 0, single);
+      const dip = explainDip(g.compiled, 0, single);
       const str = g.compiled.strings;
       const code = (labels: string[], ids: Int32Array, i: number) => (ids[i] >= 0 ? labels[ids[i]] : '');
       const dxName = (c: string, id: number) => ({ code: c, name: id >= 0 ? str.dxNames[id] ?? '' : '', known: id >= 0 });
@@ -214,7 +246,7 @@ export class Engine {
       const dxEnc = createCodeEncoder(g.compiled, 'dx');
       const procEnc = createCodeEncoder(g.compiled, 'proc');
       return {
-        ...explanation, row, caseId: this.caseIdAt(row),
+        ...explanation, dip, row, caseId: this.caseIdAt(row),
         facts: {
           principalDx: pdx ? dxName(pdx, single.principalDx[0]) : null,
           secondaryDx: list(s.codes.secondaryDx).map((c) => dxName(c, dxEnc(c))),
@@ -272,11 +304,92 @@ export class Engine {
     for (const b of [s.department, s.totalCost, s.los, s.dischargeStatus]) this.core.free(b);
     this.cases = null;
     this.grouped = null;
+    this.quality = null;
   }
 
   private requireCases(): CaseStore {
     if (!this.cases) fail('engine.no_cases', 'No case file is loaded');
     return this.cases;
+  }
+
+  /** §11 data-quality findings of the loaded cases (codes against the loaded ruleset, when there is one). */
+  qualityReport(): Result<QualityReport> {
+    return attempt(() => {
+      const s = this.requireCases();
+      const findings = this.qualityFindings();
+      return {
+        rows: s.rows, codesChecked: this.grouped !== null,
+        findings: findings.map((f) => ({ rule: f.rule, column: f.column, count: f.rows.length })),
+      };
+    });
+  }
+
+  /** Flagged rows of one rule (or all rules), with the value that raised the flag. */
+  qualityRows(rule: QualityRule | null, offset: number, limit: number): Result<{ total: number; rows: QualityRow[] }> {
+    return attempt(() => {
+      const findings = this.qualityFindings().filter((f) => rule === null || f.rule === rule);
+      const total = findings.reduce((n, f) => n + f.rows.length, 0);
+      const rows: QualityRow[] = [];
+      let skip = offset;
+      for (const f of findings) {
+        if (skip >= f.rows.length) { skip -= f.rows.length; continue; }
+        for (let k = skip; k < f.rows.length && rows.length < limit; k++) rows.push(this.qualityRow(f, f.rows[k]));
+        skip = 0;
+        if (rows.length >= limit) break;
+      }
+      return { total, rows };
+    });
+  }
+
+  /** Every finding as CSV (UTF-8 with BOM): row, case_id, rule, column, value. */
+  qualityCsv(): Result<Uint8Array> {
+    return attempt(() => {
+      const all = this.qualityRows(null, 0, Number.MAX_SAFE_INTEGER);
+      if (!all.ok) throw new EngineFailure(all.errors);
+      const rows = all.value.rows;
+      return exportColumns([
+        { name: 'row', kind: 'int', values: Int32Array.from(rows, (r) => r.row + 1) },
+        { name: 'case_id', kind: 'text', values: rows.map((r) => r.caseId) },
+        { name: 'rule', kind: 'text', values: rows.map((r) => r.rule) },
+        { name: 'column', kind: 'text', values: rows.map((r) => r.column) },
+        { name: 'value', kind: 'text', values: rows.map((r) => r.value) },
+      ], 'csv');
+    });
+  }
+
+  private qualityFindings(): QualityFinding[] {
+    if (this.quality) return this.quality;
+    const s = this.requireCases();
+    const enc = this.grouped?.cases ?? null;
+    this.quality = runQualityChecks({
+      rows: s.rows, principalDx: s.codes.principalDx, sex: s.numbers.sex, ageYears: s.numbers.ageYears,
+      ageDays: s.numbers.ageDays, birthWeightG: s.numbers.birthWeightG, totalCost: this.core.f64(s.totalCost, s.rows).slice(),
+      encoded: enc, ...s.quality,
+    });
+    return this.quality;
+  }
+
+  private qualityRow(f: QualityFinding, row: number): QualityRow {
+    const s = this.requireCases();
+    const n = s.numbers;
+    const label = (c: { ids: Int32Array; labels: string[] }) => (c.ids[row] >= 0 ? c.labels[c.ids[row]] : '');
+    const list = (l: IdListColumn) => Array.from(l.ids.subarray(l.offsets[row], l.offsets[row + 1]), (id) => l.labels[id]).join('|');
+    const value: Record<QualityRule, () => string> = {
+      duplicate_case_id: () => label(s.quality.caseIds),
+      unknown_principal_dx: () => label(s.codes.principalDx),
+      unknown_secondary_dx: () => list(s.codes.secondaryDx),
+      unknown_procedure: () => [label(s.codes.principalProc), list(s.codes.otherProcs)].filter(Boolean).join('|'),
+      sex_dx_conflict: () => `sex=${n.sex[row]} principal_dx=${label(s.codes.principalDx)}`,
+      perinatal_dx_age: () => `principal_dx=${label(s.codes.principalDx)} age_years=${n.ageYears[row]} age_days=${n.ageDays[row]}`,
+      newborn_no_birth_weight: () => `age_days=${n.ageDays[row]}`,
+      discharge_before_admit: () => `discharge − admit = ${s.quality.stayDays?.[row]} days`,
+      los_not_positive: () => String(s.quality.losGiven?.[row]),
+      cost_components_mismatch: () => {
+        const sum = s.quality.components.reduce((a, c) => a + (Number.isFinite(c[row]) ? c[row] : 0), 0);
+        return `total=${this.core.f64(s.totalCost, s.rows)[row].toFixed(2)} components=${sum.toFixed(2)}`;
+      },
+    };
+    return { row, caseId: this.caseIdAt(row), rule: f.rule, column: f.column, value: value[f.rule]() };
   }
 
   private requireGrouped(): Grouped {
@@ -288,15 +401,18 @@ export class Engine {
   /** Groups the loaded cases under the loaded ruleset, when both are there. */
   private regroup(): void {
     this.grouped = null;
+    this.quality = null;
     const s = this.cases;
     const r = this.ruleset;
     if (!s || !r) return;
     const t0 = performance.now();
     const cases = encodeCases(this.core, r.compiled, s.codes, s.numbers);
     const out = r.grouper.group(cases);
+    const dipCases: DipCaseColumns = { ...cases, principalDxDipKey: encodeDipKeys(this.core, r.compiled, s.codes.principalDx) };
+    const dipOut = r.dip.group(dipCases);
     const groupMs = performance.now() - t0;
-    const summary = summariseGrouping(this.core, r.compiled, out, { cost: s.totalCost, los: s.los, status: s.dischargeStatus }, groupMs);
-    this.grouped = { compiled: r.compiled, cases, out, summary };
+    const summary = summariseGrouping(this.core, r.compiled, out, dipOut, { cost: s.totalCost, los: s.los, status: s.dischargeStatus }, groupMs);
+    this.grouped = { compiled: r.compiled, cases: dipCases, out, dipOut, summary };
   }
 
   private caseIdAt(row: number): string {
@@ -357,17 +473,20 @@ export class Engine {
       keep(dept.ids);
       const totalCost = keep(placeFloat64Column(core, column('total_cost'), 'total_cost', file));
       const dischargeStatus = keep(placeInt32Column(core, column('discharge_status'), 'discharge_status', file));
+      const admit = keep(placeDayColumn(core, column('admit_date'), 'admit_date', file));
+      const discharge = keep(placeDayColumn(core, column('discharge_date'), 'discharge_date', file));
+      const stayDays = core.i32(discharge, table.numRows).slice();
+      const admitDays = core.i32(admit, table.numRows);
+      for (let i = 0; i < stayDays.length; i++) stayDays[i] -= admitDays[i];
       let los: Block;
       if (table.getChild('los')) {
         los = keep(placeInt32Column(core, column('los'), 'los', file));
       } else {
-        const admit = keep(placeDayColumn(core, column('admit_date'), 'admit_date', file));
-        const discharge = keep(placeDayColumn(core, column('discharge_date'), 'discharge_date', file));
         los = keep(core.alloc(table.numRows * 4));
         core.exports.deriveLos(table.numRows, admit.ptr, discharge.ptr, los.ptr);
-        core.free(placed.splice(placed.indexOf(admit), 1)[0]);
-        core.free(placed.splice(placed.indexOf(discharge), 1)[0]);
       }
+      core.free(placed.splice(placed.indexOf(admit), 1)[0]);
+      core.free(placed.splice(placed.indexOf(discharge), 1)[0]);
       const rows = table.numRows;
       const optional = (name: string) => table.getChild(name);
       const jsInts = (name: string) => {
@@ -399,6 +518,12 @@ export class Engine {
         ageYears: jsInts('age_years'), ageDays: jsInts('age_days'), sex, birthWeightG: jsInts('birth_weight_g'),
         los: core.i32(los, rows).slice(), dischargeStatus: core.i32(dischargeStatus, rows).slice(),
       };
+      const caseIdColumn = placeCodeIds(core, column('case_id'), 'case_id', file);
+      const caseIds = { ids: core.i32(caseIdColumn.ids, rows).slice(), labels: caseIdColumn.labels };
+      core.free(caseIdColumn.ids);
+      const components = COST_COMPONENTS.map((name) => optional(name)).filter((v): v is NonNullable<typeof v> => v !== null)
+        .map((v) => Float64Array.from(v.toArray() as ArrayLike<number>));
+      const quality = { caseIds, stayDays, losGiven: table.getChild('los') ? numbers.los : null, components };
       const info: CaseFileInfo = {
         ...origin, rows, batches: table.batches.length,
         columns: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
@@ -406,7 +531,7 @@ export class Engine {
       };
       return {
         info, table, rows, department: dept.ids, departmentLabels: dept.labels,
-        totalCost, los, dischargeStatus, codes, numbers,
+        totalCost, los, dischargeStatus, codes, numbers, quality,
       };
     } catch (e) {
       for (const b of placed) core.free(b);

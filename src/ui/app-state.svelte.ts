@@ -1,6 +1,6 @@
 // What the page holds: the loaded file's description, small aggregates, errors and the running step.
 // Never per-case data: that stays in the engine worker.
-import type { CaseFileInfo, RulesetInfo } from '../engine/engine.ts';
+import type { CaseFileInfo, QualityReport, RulesetInfo } from '../engine/engine.ts';
 import { EngineClient } from '../engine/engine-client.ts';
 import type { EngineError, Result } from '../engine/engine-errors.ts';
 import type { UnitSummary } from '../engine/unit-summary.ts';
@@ -39,6 +39,7 @@ export const app = $state({
 class Results {
   departments = $state.raw<UnitSummary | null>(null);
   grouping = $state.raw<GroupingSummary | null>(null);
+  quality = $state.raw<QualityReport | null>(null);
 }
 export const results = new Results();
 
@@ -69,9 +70,20 @@ async function refreshAggregates(): Promise<void> {
 }
 
 async function refreshGrouping(): Promise<void> {
-  if (!app.caseInfo || !app.rulesetInfo) return;
-  const grouping = await runStep('progress.grouping', {}, () => engine().call((r) => r.groupingSummary()));
-  if (grouping) results.grouping = grouping;
+  if (app.caseInfo && app.rulesetInfo) {
+    const grouping = await runStep('progress.grouping', {}, () => engine().call((r) => r.groupingSummary()));
+    if (grouping) results.grouping = grouping;
+  }
+  // Codes are checked against the ruleset's dictionaries, so the report follows the ruleset too.
+  if (app.caseInfo) {
+    const quality = await runStep('progress.quality', {}, () => engine().call((r) => r.qualityReport()));
+    if (quality) results.quality = quality;
+  }
+}
+
+export async function exportQualityFindings(): Promise<void> {
+  const bytes = await runStep('progress.export', {}, () => engine().call((r) => r.exportQualityCsv()));
+  if (bytes) download(bytes, 'quality-findings.csv', 'text/csv;charset=utf-8');
 }
 
 const LAST_RULESET_KEY = 'casemix.ruleset';
@@ -103,8 +115,12 @@ export async function refreshLibrary(): Promise<void> {
   }
 }
 
-export async function loadRulesetFile(file: File): Promise<void> {
-  const info = await runStep('progress.loadRuleset', { file: file.name }, () => engine().loadRulesetFile(file));
+/** A ruleset JSON file, or the CSV tables of one ruleset (several files at once). */
+export async function loadRulesetFiles(files: File[]): Promise<void> {
+  const csv = files.filter((f) => /\.(csv|tsv|txt)$/i.test(f.name));
+  const label = files.map((f) => f.name).join(', ');
+  const info = await runStep('progress.loadRuleset', { file: label }, () =>
+    csv.length === files.length ? engine().loadRulesetCsvFiles(files) : engine().loadRulesetFile(files[0]));
   await afterRuleset(info, false);
 }
 

@@ -149,4 +149,21 @@ describe('Data page', () => {
     expect(text.split('\r\n')[0]).toBe('department,cases,total_cost,mean_cost,total_los,mean_los,deaths');
     expect(text).toContain('骨科,2,4000.00,2000.00,8,4.00,1');
   });
+
+  it('reports §11 data-quality findings per rule, drills down to the rows, and keeps every case', async () => {
+    const { page } = await openPage(browser, baseUrl);
+    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await loadThroughPicker(page, 'quality.arrow');
+    await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('quality.arrow');
+    const report = page.locator('[data-testid=quality-report]');
+    await expect.poll(() => report.locator('[data-testid=quality-rule]').allInnerTexts()).toEqual(expect.arrayContaining([
+      expect.stringMatching(/病案号重复\s+case_id\s+2/),
+      expect.stringMatching(/性别与诊断冲突\s+sex\s+1/),
+      expect.stringMatching(/出院日期早于入院日期\s+discharge_date\s+1/),
+    ]));
+    expect(await report.innerText()).toContain('已检查 3 例');
+    await report.locator('[data-testid=quality-rule]', { hasText: '出院日期早于入院日期' }).locator('button').click();
+    await expect.poll(() => report.locator('[data-testid=quality-rows] tbody tr').allInnerTexts()).toEqual([expect.stringMatching(/3\s+Q3\s+discharge − admit = -9 days/)]);
+    expect(await page.locator('[data-testid=department-table] tfoot').innerText()).toMatch(/3/);
+  });
 });

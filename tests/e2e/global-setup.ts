@@ -36,6 +36,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
     { case_id: 'M3', department: '消化内科', total_cost: 15000, los: 9, principal_dx: 'K80.100', secondary_dx: ['J96.000'] },
     { case_id: 'M4', department: '泌尿外科', total_cost: 9000, los: 5, principal_dx: 'N40.x00', secondary_dx: [] },
   ])));
+  // §11 problems: a duplicate id, a delivery coded on a male, a discharge before admission.
+  writeFileSync(join(fixtureDir, 'quality.arrow'), ipc(handTable([
+    { case_id: 'Q1', department: '产科', total_cost: 5000, principal_dx: 'O80.000', sex: 'M' },
+    { case_id: 'Q1', department: '产科', total_cost: 5000, principal_dx: 'O80.000', sex: 'F' },
+    { case_id: 'Q3', department: '骨科', total_cost: 9000, admit: '2024-02-10', discharge: '2024-02-01' },
+  ])));
   // A GBK hospital export with Chinese headers and a quoted remark holding a comma and a newline:
   // 骨科 2 cases (500.00 + 1,500.50), 儿科 1 case (99.99).
   const enc = new TextEncoder();

@@ -1,6 +1,7 @@
 // The Grouping page as a trainer uses it (domain §2): load a ruleset and cases, read 入组率 and CMI,
 // open a DRG's cases and walk one case's path, including a CC excluded by the principal diagnosis.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launch, openPage } from './browser.ts';
@@ -97,5 +98,29 @@ describe('Grouping page', () => {
     await expect.poll(() => page.locator('[data-testid=ruleset-name]').innerText()).toContain('迷你教学规则');
     await page.locator('[data-testid=library-row] button', { hasText: '删除' }).click();
     await expect.poll(() => page.locator('[data-testid=library-row]').count()).toBe(0);
+  });
+
+  it('builds a ruleset from official tables dropped as CSV files, and groups with it', async () => {
+    const { page } = await openPage(browser, baseUrl);
+    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await page.locator('[data-testid=file-input]').setInputFiles(fixture('mini-cases.arrow'));
+    await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('mini-cases.arrow');
+    await page.locator('nav a', { hasText: '分组' }).click();
+    const dir = join(ROOT, 'docs', 'examples', 'csv-tables');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => join(dir, f));
+    await page.locator('[data-testid=ruleset-input]').setInputFiles(files);
+    await expect.poll(() => page.locator('[data-testid=ruleset-info]').innerText()).toContain('迷你教学规则');
+    await expect.poll(() => page.locator('[data-testid=grouping-rate]').innerText()).toBe('75.00%');
+    expect(await page.locator('[data-testid=cmi]').innerText()).toBe('1.0933');
+  });
+
+  it('shows DIP groups for the demo data and a case\'s DIP path beside its DRG path', async () => {
+    const { page } = await openPage(browser, baseUrl + '#/grouping');
+    await expect.poll(() => page.locator('[data-testid=dip-core]').innerText(), { timeout: 20_000 }).not.toBe('0');
+    expect(await page.locator('[data-testid=dip-table] tbody tr').count()).toBeGreaterThan(5);
+    await page.locator('[data-testid=case-search]').fill('C0000001');
+    await page.locator('.case-search button').click();
+    await expect.poll(() => page.locator('[data-testid=trace-dip]').innerText()).toMatch(/^DIP：/);
+    expect(await page.locator('[data-testid=dip-steps] li').count()).toBeGreaterThanOrEqual(2);
   });
 });

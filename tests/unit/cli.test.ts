@@ -125,3 +125,51 @@ describe('casemix group, explain and ruleset', () => {
     expect(grouped).toContain('cases: 4  grouped: 3'); // M1–M3 fall to HS2 (K80.100); M4 has no MDC
   });
 });
+
+describe('casemix check', () => {
+  it('prints findings per §11 rule with example rows and writes them all as CSV', () => {
+    const file = join(dir, 'quality.arrow');
+    writeFileSync(file, ipc(handTable([
+      { case_id: 'A', department: 'D', total_cost: 1, principal_dx: 'O80.000', sex: 'M' },
+      { case_id: 'A', department: 'D', total_cost: 1, admit: '2024-01-05', discharge: '2024-01-01' },
+    ])));
+    const out = join(dir, 'findings.csv');
+    const text = execFileSync(process.execPath, [BIN, 'check', file, '--out', out], { encoding: 'utf8' });
+    expect(text).toContain('quality.arrow: 2 cases checked');
+    expect(text).toMatch(/duplicate_case_id\s+case_id\s+2/);
+    expect(text).toMatch(/sex_dx_conflict\s+sex\s+1/);
+    expect(text).toContain('discharge_before_admit: row 2 A (discharge − admit = -4 days)');
+    const csv = readFileSync(out, 'utf8').slice(1).trim().split('\r\n');
+    expect(csv[0]).toBe('row,case_id,rule,column,value');
+    expect(csv).toContain('1,A,sex_dx_conflict,sex,sex=1 principal_dx=O80.000');
+  });
+});
+
+describe('casemix ruleset import (CSV tables)', () => {
+  it('builds a ruleset from the documented example tables that groups like the mini ruleset', () => {
+    const tables = join(__dirname, '..', '..', 'docs', 'examples', 'csv-tables');
+    const out = join(dir, 'from-csv.json');
+    const text = execFileSync(process.execPath, [BIN, 'ruleset', 'import', tables, '--out', out], { encoding: 'utf8' });
+    expect(text).toContain('drg.csv → drg');
+    expect(text).toMatch(/OK — .*2024\.1/);
+    const file = join(dir, 'mini2.arrow');
+    writeFileSync(file, ipc(handTable([
+      { case_id: 'M1', department: 'A', total_cost: 1, principal_dx: 'K80.100', principal_proc: '51.2300', secondary_dx: ['E11.900'] },
+      { case_id: 'M3', department: 'A', total_cost: 1, principal_dx: 'K80.100', secondary_dx: ['J96.000'] },
+    ])));
+    const grouped = join(dir, 'g2.csv');
+    execFileSync(process.execPath, [BIN, 'group', file, '--ruleset', out, '--out', grouped], { encoding: 'utf8' });
+    expect(readFileSync(grouped, 'utf8')).toContain('M1,MDCH,HC2,HC23,3,grouped');
+    expect(readFileSync(grouped, 'utf8')).toContain('M3,MDCH,HS2,HS21,1,grouped');
+  });
+
+  it('names the file, line and column of a bad table, and writes nothing', () => {
+    const bad = mkdtempSync(join(tmpdir(), 'casemix-csv-'));
+    writeFileSync(join(bad, 'adrg.csv'), 'ADRG编码,名称,MDC,细分方式\nHS2,胆道疾患,MDCH,2/4/6\n');
+    writeFileSync(join(bad, 'drg.csv'), 'DRG编码,名称,ADRG编码,权重\nHS21,胆道疾患,HS2,很多\n');
+    const run = spawnSync(process.execPath, [BIN, 'ruleset', 'import', bad, '--out', join(bad, 'out.json')], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/drg\.csv:2 权重/);
+    expect(run.stderr).toContain('nothing written');
+  });
+});

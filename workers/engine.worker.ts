@@ -6,7 +6,7 @@ import {
   Engine, type CaseExplanation, type CaseFileInfo, type CaseFilter, type CaseRow, type QualityReport, type QualityRow, type RulesetInfo,
 } from '../src/engine/engine.ts';
 import type { QualityRule } from '../src/data/quality-checks.ts';
-import type { GroupingSummary } from '../src/engine/drg-grouping.ts';
+import { dipTableColumns, drgTableColumns, type GroupingSummary } from '../src/engine/drg-grouping.ts';
 import { importCsvTables } from '../src/rules/import-csv-tables.ts';
 import { problemError } from '../src/engine/ruleset-loading.ts';
 import {
@@ -19,6 +19,13 @@ import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
 // One engine per worker: calls that arrive while the core compiles share the same promise, so none
 // of them can end up holding (and filling) an engine that another replaces.
 let engine: Promise<Engine> | null = null;
+
+/** The result tables the page can export. */
+export type ResultTable = 'departments' | 'drgs' | 'dip';
+
+function mapResult<A, B>(r: Result<A>, f: (a: A) => B): Result<B> {
+  return r.ok ? { ok: true, value: f(r.value) } : r;
+}
 
 function ready(): Promise<Engine> {
   engine ??= WebAssembly.compileStreaming(fetch(wasmUrl)).then((module) => Engine.fromModule(module));
@@ -163,11 +170,13 @@ const api = {
     return result.ok ? Comlink.transfer(result, summaryBuffers(result.value)) : result;
   },
 
-  /** The department summary as a CSV (UTF-8 with BOM) or Arrow file, bytes transferred to the page. */
-  async exportDepartmentSummary(format: ExportFormat): Promise<Result<Uint8Array>> {
-    const result = (await ready()).departmentSummary();
-    if (!result.ok) return result;
-    const bytes = exportColumns(summaryColumns(result.value), format);
+  /** A result table as a CSV (UTF-8 with BOM) or Arrow file, bytes transferred to the page. */
+  async exportTable(table: ResultTable, format: ExportFormat): Promise<Result<Uint8Array>> {
+    const engine = await ready();
+    const columns = table === 'departments' ? mapResult(engine.departmentSummary(), summaryColumns)
+      : mapResult(engine.groupingSummary(), table === 'drgs' ? drgTableColumns : dipTableColumns);
+    if (!columns.ok) return columns;
+    const bytes = exportColumns(columns.value, format);
     return Comlink.transfer({ ok: true, value: bytes }, [bytes.buffer as ArrayBuffer]);
   },
 };

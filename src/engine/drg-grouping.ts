@@ -6,6 +6,7 @@ import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
 import type { DrgOutput } from './reference/drg-grouper.ts';
 import type { DipOutput } from './reference/dip-grouper.ts';
 import { dipKeyMapOfLabels } from '../rules/dip-encoding.ts';
+import type { ExportColumn } from '../data/table-export.ts';
 import type { IdListColumn } from './column-placement.ts';
 import type { WasmCore, Block } from './wasm-core.ts';
 
@@ -213,6 +214,37 @@ export function summariseGrouping(
     groupMs,
     dip: summariseDip(core, compiled, dipOut, cols),
   };
+}
+
+/** The DRG table of a grouping as export columns (groups with cases; weight to four places). */
+export function drgTableColumns(s: GroupingSummary): ExportColumn[] {
+  const d = s.drgs;
+  const used = Array.from(d.codes, (_, g) => g).filter((g) => d.cases[g] > 0);
+  const pick = <T extends Int32Array | Float64Array>(a: T) => (a instanceof Int32Array ? Int32Array.from(used, (g) => a[g]) : Float64Array.from(used, (g) => a[g]));
+  return [
+    { name: 'drg', kind: 'text', values: used.map((g) => d.codes[g]) },
+    { name: 'name', kind: 'text', values: used.map((g) => d.names[g] ?? '') },
+    { name: 'adrg', kind: 'text', values: used.map((g) => d.adrgs[g] ?? '') },
+    { name: 'cases', kind: 'int', values: pick(d.cases) as Int32Array },
+    { name: 'weight', kind: 'float', values: pick(d.weight) as Float64Array, decimals: 4 },
+    { name: 'mean_los', kind: 'float', values: pick(d.meanLos) as Float64Array, decimals: 2 },
+    { name: 'mean_cost', kind: 'float', values: pick(d.meanCost) as Float64Array, decimals: 2 },
+    { name: 'deaths', kind: 'int', values: pick(d.deaths) as Int32Array },
+  ];
+}
+
+/** The DIP groups used, as export columns. */
+export function dipTableColumns(s: GroupingSummary): ExportColumn[] {
+  const g = s.dip.groups;
+  const used = Array.from(g.codes, (_, i) => i).filter((i) => g.cases[i] > 0);
+  return [
+    { name: 'dip_group', kind: 'text', values: used.map((i) => g.codes[i]) },
+    { name: 'name', kind: 'text', values: used.map((i) => g.names[i] ?? '') },
+    { name: 'kind', kind: 'text', values: used.map((i) => (g.kind[i] === 1 ? 'core' : 'comprehensive')) },
+    { name: 'cases', kind: 'int', values: Int32Array.from(used, (i) => g.cases[i]) },
+    { name: 'score', kind: 'float', values: Float64Array.from(used, (i) => g.score[i]), decimals: 4 },
+    { name: 'mean_cost', kind: 'float', values: Float64Array.from(used, (i) => g.meanCost[i]), decimals: 2 },
+  ];
 }
 
 export const REASON_GROUPED = REASON_CODES.grouped;

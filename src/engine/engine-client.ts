@@ -12,6 +12,19 @@ function spawn(): { worker: Worker; remote: EngineRemote } {
   return { worker, remote: Comlink.wrap<EngineWorkerApi>(worker) };
 }
 
+/** A file is read whole into the worker; past this size a tab risks running out of memory. */
+export const MAX_CASE_FILE_BYTES = 1.5 * 2 ** 30;
+
+/** Refuses, before reading a byte, a file too large for a browser tab; the CLI has no such limit. */
+export function fileTooLarge(file: string, size: number, limit = MAX_CASE_FILE_BYTES): Result<never> | null {
+  if (size <= limit) return null;
+  const sizeMiB = Math.round(size / 2 ** 20), limitMiB = Math.round(limit / 2 ** 20);
+  return {
+    ok: false,
+    errors: [{ code: 'file.too_large', message: `${file}: ${sizeMiB} MiB is more than the ${limitMiB} MiB a browser tab can load`, params: { file, sizeMiB, limitMiB }, where: { file } }],
+  };
+}
+
 export class EngineClient {
   private current = spawn();
 
@@ -32,6 +45,8 @@ export class EngineClient {
   }
 
   loadFile(file: File, onProgress?: (fraction: number) => void): Promise<Result<CaseFileInfo>> {
+    const tooLarge = fileTooLarge(file.name, file.size);
+    if (tooLarge) return Promise.resolve(tooLarge);
     return this.call(async (remote) => {
       const buffer = await file.arrayBuffer();
       return remote.loadCases(Comlink.transfer(buffer, [buffer]), file.name, onProgress && Comlink.proxy(onProgress));

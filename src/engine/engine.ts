@@ -17,6 +17,11 @@ import type { DipCaseColumns } from '../rules/dip-encoding.ts';
 import { exportColumns } from '../data/table-export.ts';
 import { runQualityChecks, type QualityFinding, type QualityInput, type QualityRule } from '../data/quality-checks.ts';
 
+/** Wasm32 linear memory can grow to 4 GiB; keep headroom for the allocator and temporaries. */
+const WASM_MEMORY_LIMIT = 3.5 * 2 ** 30;
+/** Upper bound of what placing one case takes in Wasm memory while loading (columns + temporaries). */
+const BYTES_PER_CASE_PLACED = 96;
+
 /** Cost components of §1 whose sum §11 compares with total_cost. */
 const COST_COMPONENTS = ['drug_cost', 'consumable_cost', 'exam_cost', 'lab_cost', 'treatment_cost', 'surgery_cost', 'nursing_cost', 'bed_cost', 'other_cost'];
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
@@ -47,10 +52,12 @@ export interface CaseFileInfo {
   departments: number;
 }
 
-/** The case columns the core works on: numbers resident in Wasm memory, codes as interned ids. */
+/**
+ * The case columns the core works on: numbers resident in Wasm memory, codes as interned ids. The Arrow
+ * table is not kept, so the file's bytes can be released: one copy of the data, not two.
+ */
 interface CaseStore {
   info: CaseFileInfo;
-  table: Table;
   rows: number;
   department: Block;
   departmentLabels: string[];
@@ -151,7 +158,7 @@ export class Engine {
    * previously loaded cases stay loaded. */
   loadCases(bytes: Uint8Array, file: string, options: CsvImportOptions = {}): Result<CaseFileInfo> {
     return attempt(() => {
-      const store = isCsvName(file) ? this.buildStoreFromCsv(bytes, file, options) : this.buildStoreFromArrow(bytes, file);
+      const store = isCsvName(file) ? this.buildStoreFromCsv(bytes, file, options) : this.buildStoreFromArrow(bytes, file, options.onProgress);
       this.releaseCases();
       this.cases = store;
       this.regroup();
@@ -187,8 +194,8 @@ export class Engine {
 
   /** case_id of every row (CLI exports; the page asks for pages of rows instead). */
   caseIds(): string[] {
-    const column = this.requireCases().table.getChild('case_id')!;
-    return Array.from(column, (v) => String(v ?? ''));
+    const { ids, labels } = this.requireCases().quality.caseIds;
+    return Array.from(ids, (id) => (id >= 0 ? labels[id] : ''));
   }
 
   rulesetInfo(): RulesetInfo | null {
@@ -416,17 +423,15 @@ export class Engine {
   }
 
   private caseIdAt(row: number): string {
-    return String(this.requireCases().table.getChild('case_id')!.get(row) ?? '');
+    const { ids, labels } = this.requireCases().quality.caseIds;
+    return ids[row] >= 0 ? labels[ids[row]] : '';
   }
 
+  /** First row with this case_id: one label lookup, then one scan of an int column. */
   private findRow(caseId: string): number {
-    const column = this.requireCases().table.getChild('case_id')!;
-    let row = 0;
-    for (const value of column) {
-      if (value === caseId) return row;
-      row++;
-    }
-    return -1;
+    const { ids, labels } = this.requireCases().quality.caseIds;
+    const id = labels.indexOf(caseId);
+    return id < 0 ? -1 : ids.indexOf(id);
   }
 
   private caseRow(i: number): CaseRow {
@@ -450,9 +455,10 @@ export class Engine {
     };
   }
 
-  private buildStoreFromArrow(bytes: Uint8Array, file: string): CaseStore {
+  private buildStoreFromArrow(bytes: Uint8Array, file: string, onProgress?: (fraction: number) => void): CaseStore {
     const { table, format } = readCaseTable(bytes, file);
-    return this.buildStore(table, { file, format, bytes: bytes.byteLength });
+    onProgress?.(0.2);
+    return this.buildStore(table, { file, format, bytes: bytes.byteLength }, (f) => onProgress?.(0.2 + 0.8 * f));
   }
 
   private buildStoreFromCsv(bytes: Uint8Array, file: string, options: CsvImportOptions): CaseStore {
@@ -462,9 +468,17 @@ export class Engine {
     return this.buildStore(table, { file, format: 'csv', bytes: bytes.byteLength, encoding, unusedColumns });
   }
 
-  private buildStore(table: Table, origin: Pick<CaseFileInfo, 'file' | 'format' | 'bytes' | 'encoding' | 'unusedColumns'>): CaseStore {
+  /** Places a checked table's columns in the core; `onProgress` hears the fraction of columns done. */
+  private buildStore(table: Table, origin: Pick<CaseFileInfo, 'file' | 'format' | 'bytes' | 'encoding' | 'unusedColumns'>,
+    onProgress?: (fraction: number) => void): CaseStore {
     const file = origin.file;
     const core = this.core;
+    const need = table.numRows * BYTES_PER_CASE_PLACED;
+    const have = WASM_MEMORY_LIMIT - core.exports.memory.buffer.byteLength;
+    if (need > have) {
+      fail('engine.out_of_memory', `${file}: ${table.numRows} cases need about ${Math.ceil(need / 2 ** 20)} MiB of engine memory; ${Math.floor(have / 2 ** 20)} MiB are left`,
+        { file, rows: table.numRows, needMiB: Math.ceil(need / 2 ** 20), haveMiB: Math.floor(have / 2 ** 20) }, { file });
+    }
     const placed: Block[] = [];
     const keep = (b: Block) => (placed.push(b), b);
     const column = (name: string) => table.getChild(name)!;
@@ -472,6 +486,7 @@ export class Engine {
       const dept = placeUtf8Ids(core, column('department'), 'department', file);
       keep(dept.ids);
       const totalCost = keep(placeFloat64Column(core, column('total_cost'), 'total_cost', file));
+      onProgress?.(0.2);
       const dischargeStatus = keep(placeInt32Column(core, column('discharge_status'), 'discharge_status', file));
       const admit = keep(placeDayColumn(core, column('admit_date'), 'admit_date', file));
       const discharge = keep(placeDayColumn(core, column('discharge_date'), 'discharge_date', file));
@@ -507,6 +522,7 @@ export class Engine {
         const v = optional(name);
         return v ? placeCodeList(core, v, name, file) : { ids: new Int32Array(0), offsets: new Int32Array(rows + 1), labels: [] };
       };
+      onProgress?.(0.4);
       const sexBlock = placeSex(core, column('sex'), 'sex', file, encodeSex);
       const sex = Uint8Array.from(core.i32(sexBlock, rows));
       core.free(sexBlock);
@@ -518,6 +534,7 @@ export class Engine {
         ageYears: jsInts('age_years'), ageDays: jsInts('age_days'), sex, birthWeightG: jsInts('birth_weight_g'),
         los: core.i32(los, rows).slice(), dischargeStatus: core.i32(dischargeStatus, rows).slice(),
       };
+      onProgress?.(0.7);
       const caseIdColumn = placeCodeIds(core, column('case_id'), 'case_id', file);
       const caseIds = { ids: core.i32(caseIdColumn.ids, rows).slice(), labels: caseIdColumn.labels };
       core.free(caseIdColumn.ids);
@@ -530,7 +547,7 @@ export class Engine {
         departments: dept.labels.length,
       };
       return {
-        info, table, rows, department: dept.ids, departmentLabels: dept.labels,
+        info, rows, department: dept.ids, departmentLabels: dept.labels,
         totalCost, los, dischargeStatus, codes, numbers, quality,
       };
     } catch (e) {

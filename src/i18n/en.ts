@@ -89,6 +89,8 @@ export const en: Record<MessageKey, string> = {
   'error.ruleset.bad_json': '{file}: not valid JSON ({detail}).',
   'error.engine.no_ruleset': 'No ruleset loaded yet.',
   'error.case.not_found': 'No case with id {id} in {file}.',
+  'error.file.too_large': '{file}: {sizeMiB} MiB is more than the {limitMiB} MiB a browser tab can load. Split it by hospital or month, or use the casemix command line.',
+  'error.engine.out_of_memory': '{file}: {rows} cases need about {needMiB} MiB of engine memory and only {haveMiB} MiB are left. Split the file.',
   'error.internal': 'Internal error: {detail}',
   'progress.grouping': 'Grouping…',
   'progress.loadRuleset': 'Loading the ruleset {file}…',

@@ -88,6 +88,8 @@ export const zhCN = {
   'error.ruleset.bad_json': '{file}：不是有效的 JSON（{detail}）。',
   'error.engine.no_ruleset': '尚未载入规则集。',
   'error.case.not_found': '{file} 中没有病案号为 {id} 的病例。',
+  'error.file.too_large': '{file}：文件有 {sizeMiB} MiB，超过浏览器页面可载入的 {limitMiB} MiB。请按医院或月份拆分后载入，或使用命令行 casemix。',
+  'error.engine.out_of_memory': '{file}：{rows} 例病例约需 {needMiB} MiB 计算内存，仅剩 {haveMiB} MiB。请拆分文件后载入。',
   'error.internal': '内部错误：{detail}',
   'progress.grouping': '正在分组…',
   'progress.loadRuleset': '正在载入规则集 {file}…',

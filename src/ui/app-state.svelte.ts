@@ -5,6 +5,7 @@ import { EngineClient } from '../engine/engine-client.ts';
 import type { EngineError, Result } from '../engine/engine-errors.ts';
 import type { UnitSummary } from '../engine/unit-summary.ts';
 import type { ExportFormat } from '../data/table-export.ts';
+import type { ResultTable } from '../../workers/engine.worker.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
 import type { StoredRuleset } from '../engine/ruleset-store.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
@@ -203,9 +204,9 @@ function download(bytes: Uint8Array, name: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-export async function exportDepartments(format: ExportFormat): Promise<void> {
-  const bytes = await runStep('progress.export', {}, () => engine().call((r) => r.exportDepartmentSummary(format)));
-  if (bytes) download(bytes, `departments.${format}`, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/vnd.apache.arrow.file');
+export async function exportTable(table: ResultTable, format: ExportFormat): Promise<void> {
+  const bytes = await runStep('progress.export', {}, () => engine().call((r) => r.exportTable(table, format)));
+  if (bytes) download(bytes, `${table}.${format}`, format === 'csv' ? 'text/csv;charset=utf-8' : 'application/vnd.apache.arrow.file');
 }
 
 export function dismissErrors(): void {

@@ -4,6 +4,7 @@ import { seededRandom } from '../../src/data/demo-cases.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import { unitSummaryReference } from '../../src/engine/reference/unit-summary.ts';
 import { benchGrouping } from './group-wasm.ts';
+import { benchDip } from './dip-wasm.ts';
 
 const json = process.argv.includes('--json');
 const sizes = process.argv.includes('--quick') ? [1_000_000] : [1_000_000, 10_000_000];
@@ -69,10 +70,12 @@ for (const rows of sizes) runs.push(await benchUnitSummary(rows));
 // DRG grouping with the national CHS-DRG 1.1 rules on 1M cases resampled from the reference cases;
 // null (and said so) when ../shared/reference is not there.
 const grouping = await benchGrouping(1_000_000, process.argv.includes('--quick') ? 3 : 5);
+// DIP grouping with the demo teaching ruleset on 1M random demo cases.
+const dip = await benchDip(1_000_000);
 
 if (json) {
   const headline = runs[runs.length - 1];
-  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping }));
+  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping, dip }));
 } else {
   console.log(`Node ${process.version}; median of repeated runs after a warm-up; ratio = reference ÷ Wasm\n`);
   for (const r of runs) {
@@ -87,4 +90,6 @@ if (json) {
   } else {
     console.log('drg-grouping: skipped — ../shared/reference/chs-drg-1.1 not found');
   }
+  console.log(`${'dip-grouping'.padEnd(20)} ${String(dip.cases).padStart(10)} cases wasm ${dip.wasm_ms.toFixed(2).padStart(8)} ms  ` +
+    `reference ${dip.reference_ms.toFixed(2).padStart(8)} ms  ratio ${dip.ratio.toFixed(2)}×  ${(dip.wasm_cases_per_s / 1e6).toFixed(2)} M cases/s`);
 }

@@ -140,7 +140,7 @@ describe('Data page', () => {
     await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
     await loadThroughPicker(page, 'small.arrow');
     await expect.poll(() => rowTexts(page)).toHaveLength(3);
-    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-csv]').click()]);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-departments-csv]').click()]);
     expect(download.suggestedFilename()).toBe('departments.csv');
     const path = await download.path();
     const bytes = (await import('node:fs')).readFileSync(path);

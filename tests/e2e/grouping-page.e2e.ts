@@ -1,7 +1,7 @@
 // The Grouping page as a trainer uses it (domain §2): load a ruleset and cases, read 入组率 and CMI,
 // open a DRG's cases and walk one case's path, including a CC excluded by the principal diagnosis.
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { launch, openPage } from './browser.ts';
@@ -43,6 +43,10 @@ describe('Grouping page', () => {
     const text = await trace.innerText();
     expect(text).toContain('K83.000 属于 CC，排除表 H1；与主要诊断 K80.100 的排除表相同，不计入');
     expect(text).toContain('匹配规则：主手术');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-drgs-csv]').click()]);
+    const csv = readFileSync(await download.path(), 'utf8');
+    expect(csv).toContain('drg,name,adrg,cases,weight,mean_los,mean_cost,deaths');
+    expect(csv).toContain('HC23,胆囊切除手术，伴并发症或合并症,HC2,1,1.2800,8.00,21000.00,0');
     expect(pageErrors).toEqual([]);
   });
 

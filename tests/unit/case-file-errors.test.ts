@@ -104,3 +104,12 @@ describe('bad case files are refused with a clear error and the earlier data kep
     expect(engine.core.exports.memory.buffer.byteLength).toBeLessThanOrEqual(before * 2);
   });
 });
+
+describe('files too large for a browser tab', () => {
+  it('are refused before a byte is read, with sizes in MiB', async () => {
+    const { fileTooLarge, MAX_CASE_FILE_BYTES } = await import('../../src/engine/engine-client.ts');
+    expect(fileTooLarge('ok.arrow', MAX_CASE_FILE_BYTES)).toBeNull();
+    const r = fileTooLarge('huge.arrow', 3 * 2 ** 30);
+    expect(r && !r.ok && r.errors[0]).toMatchObject({ code: 'file.too_large', params: { file: 'huge.arrow', sizeMiB: 3072, limitMiB: 1536 } });
+  });
+});

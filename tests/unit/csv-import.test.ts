@@ -134,3 +134,12 @@ describe('CSV → Arrow case table', () => {
     expect(errorsOf(() => csvToArrow(new Uint8Array(0), 'e.csv'))[0].code).toBe('file.empty');
   });
 });
+
+describe('docs/case-schema.md', () => {
+  it('documents every §1 column with its Chinese name', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { CASE_COLUMNS } = await import('../../src/data/case-schema.ts');
+    const doc = readFileSync(new URL('../../docs/case-schema.md', import.meta.url), 'utf8');
+    for (const c of CASE_COLUMNS) expect(doc, c.name).toContain(`| \`${c.name}\` | ${c.zh} |`);
+  });
+});

@@ -5,6 +5,9 @@ import type { CompiledRuleset, CompiledTables } from '../rules/ruleset-compile.t
 import type { DipOutput } from './reference/dip-grouper.ts';
 import type { ResidentCases } from './wasm-drg-grouper.ts';
 import type { Block, WasmCore } from './wasm-core.ts';
+import {
+  allocOutput, borrowColumns, placeBytes, placeColumns, releaseColumns, releaseOutput, type ResidentOutput,
+} from './resident-columns.ts';
 
 /** The core's DIP exports. */
 interface DipExports {
@@ -38,11 +41,7 @@ const OUT_BYTES: Readonly<Record<keyof DipOutput, number>> = { group: 4, kind: 1
 export const DIP_OUTPUT_BYTES_PER_CASE = DIP_OUT_COLUMNS.reduce((s, k) => s + OUT_BYTES[k], 0);
 
 /** Output columns resident in Wasm memory. */
-export interface ResidentDipOutput {
-  n: number;
-  descriptor: Block;
-  columns: Record<keyof DipOutput, Block>;
-}
+export type ResidentDipOutput = ResidentOutput<keyof DipOutput>;
 
 export class WasmDipGrouper {
   private readonly core: WasmCore;
@@ -62,7 +61,7 @@ export class WasmDipGrouper {
     const t = compiled.tables;
     const values = DIP_TABLE_WORDS.map((w) => {
       if (typeof w === 'function') return w(t);
-      const block = this.placeBytes(t[w]);
+      const block = placeBytes(core, t[w]);
       this.tableBlocks.push(block);
       return block.ptr;
     });
@@ -112,10 +111,7 @@ export class WasmDipGrouper {
 
   /** Copies the case columns the DIP grouper reads into Wasm memory. */
   placeCases(cols: DipCaseColumns): ResidentCases {
-    const owned = DIP_CASE_COLUMNS.map((k) => this.placeBytes(cols[k]));
-    const rc = this.residentCases(cols.n, Object.fromEntries(DIP_CASE_COLUMNS.map((k, i) => [k, owned[i]!.ptr])) as Record<DipCaseColumn, number>);
-    rc.owned = owned;
-    return rc;
+    return placeColumns(this.core, DIP_CASE_COLUMNS, cols.n, cols);
   }
 
   /**
@@ -123,22 +119,15 @@ export class WasmDipGrouper {
    * otherProcs and offsets can be shared; principalDxDipKey is i32 per case); only the descriptor is allocated.
    */
   residentCases(n: number, ptrs: Record<DipCaseColumn, number>): ResidentCases {
-    const descriptor = this.core.alloc(DIP_CASE_COLUMNS.length * 4);
-    this.core.i32(descriptor, DIP_CASE_COLUMNS.length).set(DIP_CASE_COLUMNS.map((k) => ptrs[k]));
-    return { n, descriptor, owned: [] };
+    return borrowColumns(this.core, DIP_CASE_COLUMNS, n, ptrs);
   }
 
   releaseCases(cases: ResidentCases): void {
-    for (const b of cases.owned) this.core.free(b);
-    this.core.free(cases.descriptor);
-    cases.owned = [];
+    releaseColumns(this.core, cases);
   }
 
   allocOutput(n: number): ResidentDipOutput {
-    const columns = Object.fromEntries(DIP_OUT_COLUMNS.map((k) => [k, this.core.alloc(n * OUT_BYTES[k])])) as Record<keyof DipOutput, Block>;
-    const descriptor = this.core.alloc(DIP_OUT_COLUMNS.length * 4);
-    this.core.i32(descriptor, DIP_OUT_COLUMNS.length).set(DIP_OUT_COLUMNS.map((k) => columns[k].ptr));
-    return { n, descriptor, columns };
+    return allocOutput(this.core, DIP_OUT_COLUMNS, OUT_BYTES, n);
   }
 
   /** Copies resident outputs into fresh typed arrays (views are taken now: memory may have grown). */
@@ -148,14 +137,6 @@ export class WasmDipGrouper {
   }
 
   releaseOutput(out: ResidentDipOutput): void {
-    for (const k of DIP_OUT_COLUMNS) this.core.free(out.columns[k]);
-    this.core.free(out.descriptor);
-  }
-
-  /** One block holding a typed array's bytes as they are. */
-  private placeBytes(a: ArrayBufferView): Block {
-    const block = this.core.alloc(a.byteLength);
-    this.core.u8(block, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    return block;
+    releaseOutput(this.core, out);
   }
 }

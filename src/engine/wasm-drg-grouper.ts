@@ -4,6 +4,9 @@ import type { CaseColumns } from '../rules/case-encoding.ts';
 import type { CompiledRuleset, CompiledTables } from '../rules/ruleset-compile.ts';
 import type { DrgOutput } from './reference/drg-grouper.ts';
 import type { Block, WasmCore } from './wasm-core.ts';
+import {
+  allocOutput, borrowColumns, placeBytes, placeColumns, releaseColumns, releaseOutput, type ResidentColumns, type ResidentOutput,
+} from './resident-columns.ts';
 
 /** The core's DRG exports (assembly/rule-tables.ts, assembly/drg-grouper.ts). */
 interface DrgExports {
@@ -46,19 +49,11 @@ const OUT_BYTES: Readonly<Record<keyof DrgOutput, number>> = { mdc: 4, adrg: 4, 
 export const DRG_OUTPUT_BYTES_PER_CASE = DRG_OUT_COLUMNS.reduce((s, k) => s + OUT_BYTES[k], 0);
 
 /** Case columns resident in Wasm memory: the descriptor the kernel reads, and the blocks this side owns. */
-export interface ResidentCases {
-  n: number;
-  descriptor: Block;
-  /** Blocks placed by `placeCases` (freed by `releaseCases`); empty for columns the caller owns. */
-  owned: Block[];
-}
+/** Case columns resident in Wasm memory (placed by `placeCases`, or borrowed by `residentCases`). */
+export type ResidentCases = ResidentColumns;
 
 /** Output columns resident in Wasm memory. */
-export interface ResidentDrgOutput {
-  n: number;
-  descriptor: Block;
-  columns: Record<keyof DrgOutput, Block>;
-}
+export type ResidentDrgOutput = ResidentOutput<keyof DrgOutput>;
 
 export class WasmDrgGrouper {
   private readonly core: WasmCore;
@@ -78,7 +73,7 @@ export class WasmDrgGrouper {
     const t = compiled.tables;
     const values = TABLE_WORDS.map((w) => {
       if (typeof w === 'function') return w(t);
-      const block = this.placeBytes(t[w]);
+      const block = placeBytes(core, t[w]);
       this.tableBlocks.push(block);
       return block.ptr;
     });
@@ -130,10 +125,7 @@ export class WasmDrgGrouper {
 
   /** Copies case columns into Wasm memory. */
   placeCases(cols: CaseColumns): ResidentCases {
-    const owned = DRG_CASE_COLUMNS.map((k) => this.placeBytes(cols[k]));
-    const rc = this.residentCases(cols.n, Object.fromEntries(DRG_CASE_COLUMNS.map((k, i) => [k, owned[i]!.ptr])) as Record<DrgCaseColumn, number>);
-    rc.owned = owned;
-    return rc;
+    return placeColumns(this.core, DRG_CASE_COLUMNS, cols.n, cols);
   }
 
   /**
@@ -141,22 +133,15 @@ export class WasmDrgGrouper {
    * only the small descriptor is allocated here.
    */
   residentCases(n: number, ptrs: Record<DrgCaseColumn, number>): ResidentCases {
-    const descriptor = this.core.alloc(DRG_CASE_COLUMNS.length * 4);
-    this.core.i32(descriptor, DRG_CASE_COLUMNS.length).set(DRG_CASE_COLUMNS.map((k) => ptrs[k]));
-    return { n, descriptor, owned: [] };
+    return borrowColumns(this.core, DRG_CASE_COLUMNS, n, ptrs);
   }
 
   releaseCases(cases: ResidentCases): void {
-    for (const b of cases.owned) this.core.free(b);
-    this.core.free(cases.descriptor);
-    cases.owned = [];
+    releaseColumns(this.core, cases);
   }
 
   allocOutput(n: number): ResidentDrgOutput {
-    const columns = Object.fromEntries(DRG_OUT_COLUMNS.map((k) => [k, this.core.alloc(n * OUT_BYTES[k])])) as Record<keyof DrgOutput, Block>;
-    const descriptor = this.core.alloc(DRG_OUT_COLUMNS.length * 4);
-    this.core.i32(descriptor, DRG_OUT_COLUMNS.length).set(DRG_OUT_COLUMNS.map((k) => columns[k].ptr));
-    return { n, descriptor, columns };
+    return allocOutput(this.core, DRG_OUT_COLUMNS, OUT_BYTES, n);
   }
 
   /** Copies resident outputs into fresh typed arrays (views are taken now: memory may have grown). */
@@ -169,14 +154,6 @@ export class WasmDrgGrouper {
   }
 
   releaseOutput(out: ResidentDrgOutput): void {
-    for (const k of DRG_OUT_COLUMNS) this.core.free(out.columns[k]);
-    this.core.free(out.descriptor);
-  }
-
-  /** One block holding a typed array's bytes as they are (u8 stays u8, i32 stays i32). */
-  private placeBytes(a: ArrayBufferView): Block {
-    const block = this.core.alloc(a.byteLength);
-    this.core.u8(block, a.byteLength).set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
-    return block;
+    releaseOutput(this.core, out);
   }
 }

@@ -14,6 +14,7 @@ import { importChsRules } from '../rules/import-chs.ts';
 import { importCsvDir } from '../rules/node/import-csv-dir.ts';
 import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
 import { writeDemoRuleset } from '../rules/demo/write-demo-ruleset.ts';
+import { generateCommand } from './generate-command.ts';
 import { textTable } from './text-table.ts';
 
 const USAGE = `casemix — 病组工作台 Casemix Workbench command line
@@ -22,6 +23,10 @@ Usage:
   casemix info FILE                     schema, row count and per-department summary of a case file
                                         (Arrow IPC file/stream, or CSV by its .csv/.tsv/.txt extension)
   casemix import FILE.csv --out F.arrow  CSV (UTF-8 or GBK, Chinese or English headers) → Arrow case file
+  casemix generate --cases N --seed S [--hospitals H] [--years Y] [--anomaly-rate R]
+                   [--quality-error-rate R] [--compact] [--stream] --out FILE.arrow
+                                        synthetic cases from the demo ruleset, with planted anomalies
+                                        (ground truth in gt_anomaly, gt_detail, gt_drg, gt_related_case)
   casemix check CASES [--ruleset R] [--out FINDINGS.csv]
                                         data-quality report (§11): findings per rule, example rows
   casemix group CASES [--ruleset R] [--out OUT.arrow|OUT.csv]
@@ -277,6 +282,29 @@ async function main(argv: string[]): Promise<number> {
       const [out, files] = option(rest, '--out');
       if (files.length !== 1 || !out) break;
       return importCsv(files[0], out);
+    }
+    case 'generate': {
+      let args = rest;
+      const flag = (name: string) => { const had = args.includes(name); args = args.filter((a) => a !== name); return had; };
+      const compact = flag('--compact');
+      const stream = flag('--stream');
+      const values: Record<string, string | undefined> = {};
+      for (const name of ['--cases', '--seed', '--hospitals', '--years', '--anomaly-rate', '--quality-error-rate', '--out']) {
+        [values[name], args] = option(args, name);
+      }
+      if (args.length || !values['--cases'] || !values['--out']) break;
+      const num = (name: string) => (values[name] === undefined ? undefined : Number(values[name]));
+      try {
+        await generateCommand({
+          cases: num('--cases')!, seed: num('--seed') ?? 1, hospitals: num('--hospitals'), years: num('--years'),
+          anomalyRate: num('--anomaly-rate'), qualityErrorRate: num('--quality-error-rate'), compact,
+          format: stream ? 'stream' : 'file', out: values['--out']!,
+        });
+        return 0;
+      } catch (e) {
+        console.error(`error [generate]: ${e instanceof Error ? e.message : e}`);
+        return 1;
+      }
     }
     case 'check': {
       const [ruleset, a] = option(rest, '--ruleset');

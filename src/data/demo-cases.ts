@@ -1,5 +1,5 @@
-// A small deterministic case generator for the built-in demo file and test fixtures (domain §1 schema).
-// Same seed, same bytes. It is a stand-in until the full synthetic generator (Case data issue) lands.
+// A small deterministic case table for unit tests and benchmarks of the plain kernels (domain §1 schema).
+// The built-in demo comes from the full synthetic generator (synthetic-cases.ts); same seed, same bytes.
 import {
   DateDay, Dictionary, Field, Int32, List, Table, Utf8, makeVector, tableToIPC, vectorFromArray,
 } from 'apache-arrow';

@@ -1,6 +1,7 @@
 // Launches Debian's Chromium through playwright-core with the flags this network-less machine needs,
 // and records every request a page makes so the privacy test can check origins.
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { CHROMIUM } from './ensure-chromium.ts';
 
 export async function launch(): Promise<Browser> {
@@ -29,4 +30,10 @@ export async function openPage(browser: Browser, url: string, locale = 'zh-CN'):
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(url);
   return { page, requests, pageErrors };
+}
+
+/** Waits until the built-in demo (100,000 cases, 32 departments) is loaded and summarised. */
+export async function demoLoaded(page: Page): Promise<void> {
+  await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 30_000 }).toBe(32);
+  await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('demo/cases.arrow');
 }

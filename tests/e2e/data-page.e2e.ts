@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launch, openPage } from './browser.ts';
+import { demoLoaded, launch, openPage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const fixture = (name: string) => join(inject('fixtureDir'), name);
@@ -27,19 +27,19 @@ async function loadThroughPicker(page: Page, file: string): Promise<void> {
 describe('Data page', () => {
   it('opens in Chinese with the demo data summarised in a table and a chart', async () => {
     const { page, pageErrors } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     expect(await page.locator('[data-testid=app-title]').innerText()).toBe('病组工作台');
     expect(await page.locator('nav a').allInnerTexts()).toEqual(['数据', '分组', '支付', '评价', '成本', '监管', '教学']);
     expect(await page.locator('[data-testid=file-name]').innerText()).toBe('demo/cases.arrow');
-    expect(await page.locator('[data-testid=file-info]').innerText()).toContain('20,000 例');
-    expect(await page.locator('[data-testid=department-table] tfoot').innerText()).toMatch(/合计\s+20,000/);
+    expect(await page.locator('[data-testid=file-info]').innerText()).toContain('100,000 例');
+    expect(await page.locator('[data-testid=department-table] tfoot').innerText()).toMatch(/合计\s+100,000/);
     expect(await page.locator('[data-testid=bar-chart] svg rect').count()).toBeGreaterThanOrEqual(10);
     expect(pageErrors).toEqual([]);
   });
 
   it('loads a file through the picker and shows its departments to the cent', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await loadThroughPicker(page, 'small.arrow');
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('small.arrow');
     await expect.poll(() => rowTexts(page)).toHaveLength(3);
@@ -57,12 +57,12 @@ describe('Data page', () => {
 
   it('switches to English and back; every label changes and the choice survives a reload', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await page.locator('[data-testid=lang-toggle]').click();
     expect(await page.locator('nav a').allInnerTexts()).toEqual(['Data', 'Grouping', 'Payment', 'Evaluation', 'Costs', 'Compliance', 'Learn']);
     expect(await page.locator('[data-testid=app-title]').innerText()).toBe('Casemix Workbench');
     expect(await page.locator('[data-testid=department-table] thead').innerText()).toContain('Mean cost (yuan)');
-    expect(await page.locator('[data-testid=file-info]').innerText()).toContain('20,000 cases');
+    expect(await page.locator('[data-testid=file-info]').innerText()).toContain('100,000 cases');
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     await page.reload();
     await expect.poll(() => page.locator('nav a').first().innerText()).toBe('Data');
@@ -72,7 +72,7 @@ describe('Data page', () => {
 
   it('a corrupt file gives a clear error while the earlier data stay on screen', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await loadThroughPicker(page, 'small.arrow');
     await expect.poll(() => rowTexts(page)).toHaveLength(3);
     await loadThroughPicker(page, 'corrupt.arrow');
@@ -103,14 +103,14 @@ describe('Data page', () => {
     const progress = page.locator('[data-testid=progress]');
     await progress.waitFor({ timeout: 5_000 });
     expect(await progress.innerText()).toContain('正在载入示例数据');
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await expect.poll(() => progress.count()).toBe(0);
     await context.close();
   });
 
   it('shows no progress indicator for a step under 200 ms', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await page.evaluate(() => {
       (window as unknown as { progressSeen: boolean }).progressSeen = false;
       new MutationObserver(() => {
@@ -124,7 +124,7 @@ describe('Data page', () => {
 
   it('imports a GBK CSV export and shows its departments', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await loadThroughPicker(page, 'hospital-gbk.csv');
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('hospital-gbk.csv');
     expect(await page.locator('[data-testid=file-info]').innerText()).toContain('CSV（GB18030）');
@@ -137,7 +137,7 @@ describe('Data page', () => {
 
   it('exports the department table as CSV with a BOM, to the cent', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await loadThroughPicker(page, 'small.arrow');
     await expect.poll(() => rowTexts(page)).toHaveLength(3);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=export-departments-csv]').click()]);
@@ -152,7 +152,7 @@ describe('Data page', () => {
 
   it('reports §11 data-quality findings per rule, drills down to the rows, and keeps every case', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await loadThroughPicker(page, 'quality.arrow');
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('quality.arrow');
     const report = page.locator('[data-testid=quality-report]');

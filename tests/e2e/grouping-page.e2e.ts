@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launch, openPage } from './browser.ts';
+import { demoLoaded, launch, openPage } from './browser.ts';
 import { ROOT } from '../../src/engine/node/wasm-build.ts';
 
 const baseUrl = inject('baseUrl');
@@ -85,7 +85,7 @@ describe('Grouping page', () => {
 
   it('keeps an imported ruleset in the browser: after a reload it is still there and in use; switch and delete', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await page.locator('nav a', { hasText: '分组' }).click();
     await expect.poll(() => page.locator('[data-testid=ruleset-info]').innerText()).toContain('教学规则集');
     await page.locator('[data-testid=ruleset-input]').setInputFiles(join(ROOT, 'docs', 'examples', 'mini-ruleset.json'));
@@ -106,7 +106,7 @@ describe('Grouping page', () => {
 
   it('builds a ruleset from official tables dropped as CSV files, and groups with it', async () => {
     const { page } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await page.locator('[data-testid=file-input]').setInputFiles(fixture('mini-cases.arrow'));
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('mini-cases.arrow');
     await page.locator('nav a', { hasText: '分组' }).click();
@@ -122,7 +122,7 @@ describe('Grouping page', () => {
     const { page } = await openPage(browser, baseUrl + '#/grouping');
     await expect.poll(() => page.locator('[data-testid=dip-core]').innerText(), { timeout: 20_000 }).not.toBe('0');
     expect(await page.locator('[data-testid=dip-table] tbody tr').count()).toBeGreaterThan(5);
-    await page.locator('[data-testid=case-search]').fill('C0000001');
+    await page.locator('[data-testid=case-search]').fill('C00000001');
     await page.locator('.case-search button').click();
     await expect.poll(() => page.locator('[data-testid=trace-dip]').innerText()).toMatch(/^DIP：/);
     expect(await page.locator('[data-testid=dip-steps] li').count()).toBeGreaterThanOrEqual(2);

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { launch, openPage } from './browser.ts';
+import { demoLoaded, launch, openPage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 let browser: Browser;
@@ -17,7 +17,7 @@ afterAll(async () => {
 describe('privacy', () => {
   it('makes no request outside its origin while loading, analysing and switching language', async () => {
     const { page, requests } = await openPage(browser, baseUrl);
-    await expect.poll(() => page.locator('[data-testid=department-table] tbody tr').count(), { timeout: 20_000 }).toBe(10);
+    await demoLoaded(page);
     await page.locator('[data-testid=file-input]').setInputFiles(join(inject('fixtureDir'), 'small.arrow'));
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('small.arrow');
     await page.locator('[data-testid=lang-toggle]').click();

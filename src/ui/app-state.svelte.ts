@@ -30,6 +30,8 @@ export const app = $state({
   /** IndexedDB id of the ruleset in use, when it is one the user imported. */
   rulesetStoredId: null as number | null,
   library: [] as StoredRuleset[],
+  /** Counts changes of the loaded cases or ruleset: views of rows and traces are stale after one. */
+  generation: 0,
   isDemo: false,
   errors: [] as EngineError[],
   step: null as Step | null,
@@ -103,6 +105,7 @@ async function afterRuleset(info: (RulesetInfo & { storedId?: number }) | null, 
   app.rulesetInfo = info;
   app.rulesetIsDemo = isDemo;
   app.rulesetStoredId = info.storedId ?? null;
+  app.generation++;
   rememberRuleset(isDemo ? 'demo' : String(info.storedId ?? 'demo'));
   await refreshLibrary();
   await refreshGrouping();
@@ -162,6 +165,7 @@ async function afterLoad(info: CaseFileInfo | null, isDemo: boolean): Promise<vo
   app.errors = [];
   app.caseInfo = info;
   app.isDemo = isDemo;
+  app.generation++;
   await refreshAggregates();
 }
 
@@ -180,6 +184,7 @@ export async function loadDemo(): Promise<void> {
     if (stored && !app.rulesetInfo) {
       app.rulesetInfo = stored;
       app.rulesetStoredId = lastId;
+      app.generation++;
     }
   }
   const ruleset = app.rulesetInfo ? null : await runStep('progress.loadDemo', {}, () =>
@@ -188,10 +193,11 @@ export async function loadDemo(): Promise<void> {
     app.rulesetInfo = ruleset;
     app.rulesetIsDemo = true;
   }
+  if (ruleset) app.generation++;
   const info = await runStep('progress.loadDemo', {}, () =>
     engine().call((r) => r.loadCasesFromUrl(new URL(DEMO_URL, location.href).href, 'demo/cases.arrow', true)));
   if (info) await afterLoad(info, true);
-  else await refreshGrouping();
+  else if (ruleset) await refreshGrouping(); // the user's cases, now grouped under the demo ruleset
 }
 
 /** Saves bytes as a file through a blob: URL (same origin; nothing is sent anywhere). */

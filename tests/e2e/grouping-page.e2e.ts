@@ -38,7 +38,9 @@ describe('Grouping page', () => {
     await page.locator('[data-testid=case-search]').fill('M2');
     await page.locator('.case-search button').click();
     const trace = page.locator('[data-testid=trace]');
-    await trace.waitFor();
+    await trace.waitFor({ timeout: 10_000 }).catch(async (e) => {
+      throw new Error(`${e}\n--- page ---\n${(await page.locator('main').innerText()).slice(0, 1500)}`);
+    });
     expect(await page.locator('[data-testid=trace-result]').innerText()).toContain('HC25');
     const text = await trace.innerText();
     expect(text).toContain('K83.000 属于 CC，排除表 H1；与主要诊断 K80.100 的排除表相同，不计入');

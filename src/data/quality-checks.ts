@@ -3,6 +3,7 @@
 
 /** The rules, in the order the report lists them. */
 export const QUALITY_RULES = [
+  'missing_required_value',
   'duplicate_case_id',
   'unknown_principal_dx',
   'unknown_secondary_dx',
@@ -17,6 +18,7 @@ export const QUALITY_RULES = [
 export type QualityRule = (typeof QUALITY_RULES)[number];
 
 export const QUALITY_COLUMN: Record<QualityRule, string> = {
+  missing_required_value: '', // one finding per column, named in the finding
   duplicate_case_id: 'case_id',
   unknown_principal_dx: 'principal_dx',
   unknown_secondary_dx: 'secondary_dx',
@@ -72,6 +74,8 @@ export interface QualityInput {
   totalCost: Float64Array;
   /** Cost components (drug_cost … other_cost) present in the file. */
   components: Float64Array[];
+  /** Rows where a required column is empty (read as a neutral value so the row is kept). */
+  missing: { column: string; rows: Int32Array }[];
 }
 
 /** Tolerance of §11: components may differ from the total by up to 1 %. */
@@ -117,6 +121,7 @@ export function runQualityChecks(q: QualityInput): QualityFinding[] {
       if (Math.abs(sum - total) > COMPONENT_TOLERANCE * Math.abs(total)) flag('cost_components_mismatch', i);
     }
   }
-  return QUALITY_RULES.map((rule) => ({ rule, column: QUALITY_COLUMN[rule], rows: Int32Array.from(flagged.get(rule)!) }))
-    .filter((f) => f.rows.length > 0);
+  const missing: QualityFinding[] = q.missing.map((m) => ({ rule: 'missing_required_value', column: m.column, rows: m.rows }));
+  return [...missing, ...QUALITY_RULES.map((rule) => ({ rule, column: QUALITY_COLUMN[rule], rows: Int32Array.from(flagged.get(rule)!) }))
+    .filter((f) => f.rows.length > 0 && f.rule !== 'missing_required_value')];
 }

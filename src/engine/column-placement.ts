@@ -23,11 +23,16 @@ export function firstNullRow(vector: Vector): number {
   return -1;
 }
 
-function refuseNulls(vector: Vector, column: string, file: string): void {
-  if (vector.nullCount === 0) return;
-  const row = firstNullRow(vector);
-  fail('data.null_value', `${file}: column "${column}" has ${vector.nullCount} empty values (first at row ${row + 1})`,
-    { file, column, count: vector.nullCount, row: row + 1 }, { file, column, row: row + 1 });
+/** Rows (0-based, ascending) where a column is null: the §11 "required value empty" findings. */
+export function nullRows(vector: Vector | null): Int32Array {
+  if (!vector || vector.nullCount === 0) return new Int32Array(0);
+  const rows = new Int32Array(vector.nullCount);
+  let base = 0, k = 0;
+  for (const data of vector.data) {
+    if (data.nullCount > 0) for (let i = 0; i < data.length; i++) if (!data.getValid(i)) rows[k++] = base + i;
+    base += data.length;
+  }
+  return rows;
 }
 
 /** Copies a 64-bit integer chunk into Wasm and narrows (or converts ticks to days) there. */
@@ -44,8 +49,7 @@ function placeWide(core: WasmCore, values: BigInt64Array | BigUint64Array, dest:
 }
 
 /** An integer column as int32 in Wasm. */
-export function placeInt32Column(core: WasmCore, vector: Vector, column: string, file: string): Block {
-  refuseNulls(vector, column, file);
+export function placeInt32Column(core: WasmCore, vector: Vector, column: string, file: string, fill = -1): Block {
   const block = core.alloc(vector.length * 4);
   let offset = 0;
   for (const data of vector.data) {
@@ -54,12 +58,13 @@ export function placeInt32Column(core: WasmCore, vector: Vector, column: string,
     else core.i32(block, vector.length).set(values, offset);
     offset += data.length;
   }
+  const view = core.i32(block, vector.length);
+  for (const r of nullRows(vector)) view[r] = fill;
   return block;
 }
 
-/** A numeric column as float64 in Wasm. */
-export function placeFloat64Column(core: WasmCore, vector: Vector, column: string, file: string): Block {
-  refuseNulls(vector, column, file);
+/** A numeric column as float64 in Wasm; nulls read as `fill`. */
+export function placeFloat64Column(core: WasmCore, vector: Vector, column: string, file: string, fill = 0): Block {
   const block = core.alloc(vector.length * 8);
   let offset = 0;
   for (const data of vector.data) {
@@ -72,6 +77,8 @@ export function placeFloat64Column(core: WasmCore, vector: Vector, column: strin
     core.f64(block, vector.length).set(values, offset);
     offset += data.length;
   }
+  const view = core.f64(block, vector.length);
+  for (const r of nullRows(vector)) view[r] = fill;
   return block;
 }
 
@@ -83,8 +90,8 @@ const TICKS_PER_DAY: Record<number, bigint> = {
 };
 
 /** A date32/date64/timestamp column as int32 day numbers since 1970-01-01. */
-export function placeDayColumn(core: WasmCore, vector: Vector, column: string, file: string): Block {
-  refuseNulls(vector, column, file);
+/** A date column as day numbers; nulls read as `fill` (the caller decides what a missing date means). */
+export function placeDayColumn(core: WasmCore, vector: Vector, column: string, file: string, fill = 0): Block {
   const type = vector.type as DataType;
   const block = core.alloc(vector.length * 4);
   let offset = 0;
@@ -102,6 +109,8 @@ export function placeDayColumn(core: WasmCore, vector: Vector, column: string, f
     }
     offset += data.length;
   }
+  const view = core.i32(block, vector.length);
+  for (const r of nullRows(vector)) view[r] = fill;
   return block;
 }
 

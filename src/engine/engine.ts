@@ -2,11 +2,12 @@
 // The CLI and tests call it directly; the worker only exposes it. It never touches the DOM or workers.
 import type { Table } from 'apache-arrow';
 import { readCaseTable, schemaProblems } from '../data/arrow-case-file.ts';
+import { REQUIRED_COLUMNS } from '../data/case-schema.ts';
 import { csvToArrow, type CsvImportOptions } from '../data/csv-to-arrow.ts';
 import { attempt, EngineFailure, fail, type Result } from './engine-errors.ts';
 import {
   placeCodeIds, placeCodeList, placeDayColumn, placeFloat64Column, placeInt32Column, placeInt32OrMissing, placeSex,
-  placeUtf8Ids, type IdListColumn,
+  placeUtf8Ids, nullRows, type IdListColumn,
 } from './column-placement.ts';
 import { encodeCases, encodeDipKeys, encodeSex, summariseGrouping, type CodeColumns, type GrouperNumbers, type GroupingSummary } from './drg-grouping.ts';
 import { explainDrg, type DrgExplanation, type DrgOutput } from './reference/drg-grouper.ts';
@@ -67,7 +68,7 @@ interface CaseStore {
   codes: CodeColumns;
   numbers: GrouperNumbers;
   /** What the §11 checks read beyond the grouper's columns. */
-  quality: Pick<QualityInput, 'caseIds' | 'stayDays' | 'losGiven' | 'components'>;
+  quality: Pick<QualityInput, 'caseIds' | 'stayDays' | 'losGiven' | 'components' | 'missing'>;
 }
 
 export interface QualityReport {
@@ -382,6 +383,7 @@ export class Engine {
     const label = (c: { ids: Int32Array; labels: string[] }) => (c.ids[row] >= 0 ? c.labels[c.ids[row]] : '');
     const list = (l: IdListColumn) => Array.from(l.ids.subarray(l.offsets[row], l.offsets[row + 1]), (id) => l.labels[id]).join('|');
     const value: Record<QualityRule, () => string> = {
+      missing_required_value: () => '',
       duplicate_case_id: () => label(s.quality.caseIds),
       unknown_principal_dx: () => label(s.codes.principalDx),
       unknown_secondary_dx: () => list(s.codes.secondaryDx),
@@ -490,12 +492,17 @@ export class Engine {
       const dischargeStatus = keep(placeInt32Column(core, column('discharge_status'), 'discharge_status', file));
       const admit = keep(placeDayColumn(core, column('admit_date'), 'admit_date', file));
       const discharge = keep(placeDayColumn(core, column('discharge_date'), 'discharge_date', file));
-      const stayDays = core.i32(discharge, table.numRows).slice();
-      const admitDays = core.i32(admit, table.numRows);
+      // A missing date borrows the other one (a stay of 0 days, LOS 1); the row is reported, not dropped.
+      const admitDays = core.i32(admit, table.numRows), dischargeDays = core.i32(discharge, table.numRows);
+      for (const r of nullRows(column('admit_date'))) admitDays[r] = dischargeDays[r];
+      for (const r of nullRows(column('discharge_date'))) dischargeDays[r] = admitDays[r];
+      const stayDays = dischargeDays.slice();
       for (let i = 0; i < stayDays.length; i++) stayDays[i] -= admitDays[i];
       let los: Block;
       if (table.getChild('los')) {
         los = keep(placeInt32Column(core, column('los'), 'los', file));
+        const losDays = core.i32(los, table.numRows);
+        for (const r of nullRows(column('los'))) losDays[r] = Math.max(1, stayDays[r]);
       } else {
         los = keep(core.alloc(table.numRows * 4));
         core.exports.deriveLos(table.numRows, admit.ptr, discharge.ptr, los.ptr);
@@ -540,7 +547,8 @@ export class Engine {
       core.free(caseIdColumn.ids);
       const components = COST_COMPONENTS.map((name) => optional(name)).filter((v): v is NonNullable<typeof v> => v !== null)
         .map((v) => Float64Array.from(v.toArray() as ArrayLike<number>));
-      const quality = { caseIds, stayDays, losGiven: table.getChild('los') ? numbers.los : null, components };
+      const missing = REQUIRED_COLUMNS.map((name) => ({ column: name, rows: nullRows(optional(name)) })).filter((m) => m.rows.length > 0);
+      const quality = { caseIds, stayDays, losGiven: table.getChild('los') ? numbers.los : null, components, missing };
       const info: CaseFileInfo = {
         ...origin, rows, batches: table.batches.length,
         columns: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),

@@ -256,6 +256,7 @@ export const en: Record<MessageKey, string> = {
   'quality.col.value': 'Value',
   'quality.show': 'Show',
   'quality.download': 'Download findings (CSV)',
+  'quality.rule.missing_required_value': 'Required value empty (row kept, read as missing)',
   'quality.rule.duplicate_case_id': 'Duplicate case id',
   'quality.rule.unknown_principal_dx': 'Principal diagnosis not in the dictionary',
   'quality.rule.unknown_secondary_dx': 'Secondary diagnosis not in the dictionary',

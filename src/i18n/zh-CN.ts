@@ -255,6 +255,7 @@ export const zhCN = {
   'quality.col.value': '值',
   'quality.show': '查看',
   'quality.download': '下载问题清单 CSV',
+  'quality.rule.missing_required_value': '必填项为空（该行保留，按缺失处理）',
   'quality.rule.duplicate_case_id': '病案号重复',
   'quality.rule.unknown_principal_dx': '主要诊断编码不在字典中',
   'quality.rule.unknown_secondary_dx': '其他诊断编码不在字典中',

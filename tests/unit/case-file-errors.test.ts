@@ -1,7 +1,7 @@
 // Bad input gets a clear error naming file, column or row, and loses nothing: the earlier cases stay
 // loaded and the engine keeps working (domain §1 schema; brief "Bad input").
 import { beforeAll, describe, expect, it } from 'vitest';
-import { vectorFromArray, Float64, Table, Utf8 } from 'apache-arrow';
+import { DateDay, vectorFromArray, Float64, Table, Utf8 } from 'apache-arrow';
 import type { Engine } from '../../src/engine/engine.ts';
 import type { EngineError } from '../../src/engine/engine-errors.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
@@ -75,13 +75,30 @@ describe('bad case files are refused with a clear error and the earlier data kep
     expect(e.params?.actual).toBe('Utf8');
   });
 
-  it('empty values in total_cost: the first empty row is named (1-based)', () => {
-    const table = handTable([{ department: 'A', total_cost: 1, los: 1 }, { department: 'A', total_cost: 2, los: 1 }]);
-    const costs = vectorFromArray([1, null], new Float64());
-    const bad = new Table({ ...Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!])), total_cost: costs });
-    const [e] = refuse(ipc(bad));
-    expect(e.code).toBe('data.null_value');
-    expect(e.where).toEqual({ file: 'bad.arrow', column: 'total_cost', row: 2 });
+  it('§11 empty required values keep their rows and become findings naming column and row', () => {
+    const table = handTable([
+      { case_id: 'E1', department: 'A', total_cost: 1, los: 1 },
+      { case_id: 'E2', department: 'A', total_cost: 2, los: 1, admit: '2024-01-03', discharge: '2024-01-06' },
+      { case_id: 'E3', department: 'A', total_cost: 3, los: 1 },
+    ]);
+    const columns = Object.fromEntries(table.schema.fields.map((f) => [f.name, table.getChild(f.name)!]));
+    const bad = new Table({
+      ...columns,
+      total_cost: vectorFromArray([1, null, 3], new Float64()),
+      admit_date: vectorFromArray([new Date(Date.UTC(2024, 0, 1)), null, new Date(Date.UTC(2024, 0, 1))], new DateDay()),
+    });
+    const loaded = engine.loadCases(ipc(bad), 'holes.arrow');
+    expect(loaded.ok && loaded.value.rows).toBe(3);
+    const summary = engine.departmentSummary();
+    expect(summary.ok && summary.value.totalCases).toBe(3);
+    expect(summary.ok && summary.value.sumCost[0]).toBe(4); // the empty cost reads as 0
+    const report = engine.qualityReport();
+    expect(report.ok && report.value.findings.filter((f) => f.rule === 'missing_required_value'))
+      .toEqual([{ rule: 'missing_required_value', column: 'admit_date', count: 1 }, { rule: 'missing_required_value', column: 'total_cost', count: 1 }]);
+    const rows = engine.qualityRows('missing_required_value', 0, 10);
+    expect(rows.ok && rows.value.rows.map((r) => [r.caseId, r.column])).toEqual([['E2', 'admit_date'], ['E2', 'total_cost']]);
+    // The missing admission date borrows the discharge date: no stay below one day, no discharge-before-admission flag.
+    expect(report.ok && report.value.findings.some((f) => f.rule === 'discharge_before_admit')).toBe(false);
   });
 
   it('zero rows', () => {

@@ -8,3 +8,4 @@ export { unitSummary, deriveLos } from './aggregate';
 export { drgTablesWords, drgTablesInit, drgTablesRelease } from './rule-tables';
 export { drgCasesWords, drgOutWords, drgGroup } from './drg-grouper';
 export { dipTablesWords, dipTablesRelease, dipCasesWords, dipOutWords, dipGroup } from './dip-grouper';
+export { pricingParamWords, pricingScalarSlots, pricingCaseWords, pricingRowWords, pricingAggregateFields, pricingResolve, pricingRows, pricingAggregate, pricingCaseSums } from './pricing';

@@ -312,17 +312,41 @@ function buildCatalog(rs: Ruleset): Catalog {
   // Per principal diagnosis: secondary pools whose CC/MCC are not excluded by it (§2.6).
   const excl = compiled.tables.dxCcExclusion, pexcl = compiled.tables.dxPrincipalExclusion;
   const poolCache = new Map<string, [Int32Array, Int32Array, Int32Array]>();
+  // Per source pool, computed once: 3-letter stems, encoded ids, case codes, and dx-table indices (added on first use,
+  // in the same order as before, so the dx dictionary is unchanged).
+  interface PoolInfo { stem: string[]; id: Int32Array; caseCode: string[]; dxIdx: Int32Array }
+  const poolInfo = new Map<string[], PoolInfo>();
+  const infoOf = (codes: string[]): PoolInfo => {
+    let info = poolInfo.get(codes);
+    if (!info) {
+      info = {
+        stem: codes.map((c) => c.slice(0, 3)), id: Int32Array.from(codes, (c) => dxEnc(c)),
+        caseCode: codes.map(dxCase), dxIdx: new Int32Array(codes.length).fill(-1),
+      };
+      poolInfo.set(codes, info);
+    }
+    return info;
+  };
   const poolsFor = (pdxCode: string, newborn: boolean): [Int32Array, Int32Array, Int32Array] => {
     const key = `${newborn ? 'n' : 'g'}|${pdxCode}`;
     const hit = poolCache.get(key);
     if (hit) return hit;
     const p = dxEnc(pdxCode);
     const src = newborn && newbornPool[0].length ? newbornPool : generalPool;
+    const stem = pdxCode.slice(0, 3);
     const pools = [0, 1, 2].map((l) => {
-      let codes = src[l].length || !newborn ? src[l] : generalPool[l];
-      codes = codes.filter((c) => c.slice(0, 3) !== pdxCode.slice(0, 3));
-      if (l > 0) codes = codes.filter((c) => { const s = dxEnc(c); return !(pexcl[p] >= 0 && excl[s] === pexcl[p]); });
-      return Int32Array.from(codes, (c) => dx.add(dxCase(c)));
+      const codes = src[l].length || !newborn ? src[l] : generalPool[l];
+      const info = infoOf(codes);
+      const out: number[] = [];
+      const ex = pexcl[p];
+      for (let j = 0; j < codes.length; j++) {
+        if (info.stem[j] === stem) continue;
+        if (l > 0 && ex >= 0 && excl[info.id[j]] === ex) continue;
+        let d = info.dxIdx[j];
+        if (d < 0) { d = dx.add(info.caseCode[j]); info.dxIdx[j] = d; }
+        out.push(d);
+      }
+      return Int32Array.from(out);
     }) as [Int32Array, Int32Array, Int32Array];
     poolCache.set(key, pools);
     return pools;
@@ -607,6 +631,33 @@ function validity(mask: Uint8Array, n: number): { nullBitmap?: Uint8Array; nullC
   return valid === n ? { nullCount: 0 } : { nullBitmap: bitmap, nullCount: n - valid };
 }
 
+/** seededRandom's sequence (mulberry32), generated in bulk into a buffer the per-case loop reads by index. */
+const UNI_SIZE = 16384;
+/** Refill once fewer than this many uniforms are left: more than any one case draws (< 64). */
+const UNI_REFILL_AT = UNI_SIZE - 256;
+const TWO_PI = 2 * Math.PI;
+class UniformBuffer {
+  readonly buf = new Float64Array(UNI_SIZE);
+  pos = UNI_SIZE;
+  private state: number;
+  constructor(seed: number) { this.state = seed | 0; }
+  /** Keeps the unread tail, fills the rest; returns the new read position (0). */
+  refill(pos: number): number {
+    const buf = this.buf;
+    const keep = UNI_SIZE - pos;
+    buf.copyWithin(0, pos, UNI_SIZE);
+    let a = this.state;
+    for (let i = keep; i < UNI_SIZE; i++) {
+      a = (a + 0x6d2b79f5) | 0;
+      let t = Math.imul(a ^ (a >>> 15), a | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      buf[i] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    }
+    this.state = a;
+    return 0;
+  }
+}
+
 // ----- the generator -----------------------------------------------------------------------------------------
 interface Hospital { id: string; level: number; costEffect: number; losEffect: number; volume: number }
 
@@ -654,15 +705,9 @@ export class CaseGenerator {
   /** The record batches, one at a time (each holds only its own rows). */
   *batches(): Generator<RecordBatch> {
     const c = this.cat;
-    const rand = seededRandom(this.seed);
-    let spare = NaN;
-    const normal = () => {
-      if (!Number.isNaN(spare)) { const s = spare; spare = NaN; return s; }
-      const u = Math.max(rand(), 1e-12), v = rand();
-      const m = Math.sqrt(-2 * Math.log(u));
-      spare = m * Math.sin(2 * Math.PI * v);
-      return m * Math.cos(2 * Math.PI * v);
-    };
+    // The case stream's uniforms come from a buffer refilled in bulk (the same sequence as seededRandom(seed)).
+    const uni = new UniformBuffer(this.seed);
+    let rngSpare = NaN; // Box–Muller's second normal, carried across batches
     const H = this.hospitals.length;
     const nDept = c.departments.length;
     const fx = seededRandom(this.seed ^ 0x2545f491);
@@ -798,7 +843,8 @@ export class CaseGenerator {
       const pdx = new Int16Array(n), pproc = new Int16Array(n), pprocOk = new Uint8Array(n);
       const vent = new Int32Array(n), ventOk = new Uint8Array(n);
       const total = new Float64Array(n), compFlat = new Float64Array(9 * n);
-      const comps = COST_COMPONENTS.map((_, q) => compFlat.subarray(q * n, (q + 1) * n));
+      const comps: Float64Array[] = [];
+      for (let q = 0; q < COST_COMPONENTS.length; q++) comps.push(compFlat.subarray(q * n, (q + 1) * n));
       const fund = new Float64Array(n), self = new Float64Array(n), ins = new Int8Array(n);
       const gtKind = new Int8Array(n), gtDetail = new Int16Array(n), gtDetailOk = new Uint8Array(n), gtDrg = new Int16Array(n), gtDrgOk = new Uint8Array(n);
       const secOff = new Int32Array(n + 1), procOff = new Int32Array(n + 1);
@@ -808,30 +854,35 @@ export class CaseGenerator {
       const sec = new Int32Array(n * (maxForced + 8)), oth = new Int32Array(n * (maxOthers + 1));
       let nSec = 0, nOth = 0;
 
+      const ub = uni.buf;
+      let up = uni.pos, spare = rngSpare;
+      // The stores after the loop, made once before it too: optimised (OSR) code then has their type feedback.
+      uni.pos = up; secOff[n] = 0; procOff[n] = 0;
       for (let i = 0; i < n; i++) {
+        if (up > UNI_REFILL_AT) up = uni.refill(up);
         const g = start + i;
         // 1. What this case is: normal, a planted anomaly, or a planted data-quality error.
         let kind: number = AK.none, qe = -1;
-        const r0 = rand();
-        if (r0 < qualityRate) { kind = AK.quality; qe = Math.floor(rand() * QUALITY_ERROR_KINDS.length); if (qe === QE.duplicateId && g === 0) qe = QE.componentsOff; }
+        const r0 = ub[up++];
+        if (r0 < qualityRate) { kind = AK.quality; qe = Math.floor(ub[up++] * QUALITY_ERROR_KINDS.length); if (qe === QE.duplicateId && g === 0) qe = QE.componentsOff; }
         else if (r0 < qualityRate + anomalyRate) {
-          let x = rand(), a = 0;
+          let x = ub[up++], a = 0;
           while (a < ANOMALY_MIX.length - 1 && x >= ANOMALY_MIX[a]) { x -= ANOMALY_MIX[a]; a++; }
           kind = a + 1;
         }
-        const h = pick(hospCum, rand());
+        const h = pick(hospCum, ub[up++]);
         // 2. The unit (template × severity plan); a split admission repeats an earlier patient's template.
         let unit: number, slot = -1;
         if (kind === AK.split) {
-          slot = h * RING + Math.floor(rand() * RING);
+          slot = h * RING + Math.floor(ub[up++] * RING);
           if (ring.pid[slot] < 0 || tZ51[uT[ring.unit[slot]]] === 1 || ring.discharge[slot] + 14 > windowEnd) { kind = AK.none; slot = -1; }
         }
         if (slot >= 0) unit = ring.unit[slot];
-        else if (kind === AK.upcoded && upcodable.idx.length) unit = upcodable.idx[pick(upcodable.cum[h], rand())];
-        else if (kind === AK.lowStandard && medical.idx.length) unit = medical.idx[pick(medical.cum[h], rand())];
-        else if (kind === AK.quality && qe === QE.sexConflict && sexLimited.idx.length) unit = sexLimited.idx[pick(sexLimited.cum[h], rand())];
-        else if (kind === AK.quality && qe === QE.newbornNoWeight && newborns.idx.length) unit = newborns.idx[pick(newborns.cum[h], rand())];
-        else { unit = aliasPick(unitAlias[h], rand(), rand()); if (kind === AK.upcoded || kind === AK.lowStandard) kind = AK.none; }
+        else if (kind === AK.upcoded && upcodable.idx.length) unit = upcodable.idx[pick(upcodable.cum[h], ub[up++])];
+        else if (kind === AK.lowStandard && medical.idx.length) unit = medical.idx[pick(medical.cum[h], ub[up++])];
+        else if (kind === AK.quality && qe === QE.sexConflict && sexLimited.idx.length) unit = sexLimited.idx[pick(sexLimited.cum[h], ub[up++])];
+        else if (kind === AK.quality && qe === QE.newbornNoWeight && newborns.idx.length) unit = newborns.idx[pick(newborns.cum[h], ub[up++])];
+        else { unit = aliasPick(unitAlias[h], ub[up++], ub[up++]); if (kind === AK.upcoded || kind === AK.lowStandard) kind = AK.none; }
         if (kind === AK.quality && ((qe === QE.sexConflict && !sexLimited.idx.length) || (qe === QE.newbornNoWeight && !newborns.idx.length))) qe = QE.componentsOff;
         const t = uT[unit];
         const drg = kind === AK.upcoded ? upcodeDrg[unit] : uDrg[unit];
@@ -839,14 +890,18 @@ export class CaseGenerator {
 
         // 3. The patient: a split admission's patient, a returning patient, or a new one.
         let ageY: number, sx: number, admitDay = 0, stay: number;
-        const child = tChild[t] > 0 && rand() < tChild[t] && kind !== AK.split;
+        const child = tChild[t] > 0 && ub[up++] < tChild[t] && kind !== AK.split;
         if (tDaysMin[t] >= 0) ageY = 0;
-        else if (child) ageY = 1 + Math.floor(rand() * 14);
-        else ageY = Math.min(tAgeMax[t], Math.max(tAgeMin[t], Math.round(tAgeMean[t] + tAgeSd[t] * normal())));
-        sx = tSex[t] || (rand() < tMale[t] ? 1 : 2);
+        else if (child) ageY = 1 + Math.floor(ub[up++] * 14);
+        else {
+          let nz: number;
+          if (spare === spare) { nz = spare; spare = NaN; } else { const u = Math.max(ub[up++], 1e-12), v = ub[up++]; const m = Math.sqrt(-2 * Math.log(u)); spare = m * Math.sin(TWO_PI * v); nz = m * Math.cos(TWO_PI * v); }
+          ageY = Math.min(tAgeMax[t], Math.max(tAgeMin[t], Math.round(tAgeMean[t] + tAgeSd[t] * nz)));
+        }
+        sx = tSex[t] || (ub[up++] < tMale[t] ? 1 : 2);
         let pid = -1, prevDischarge = -1;
-        if (slot < 0 && tNewborn[t] === 0 && rand() < REPEAT_RATE) {
-          const s = h * RING + Math.floor(rand() * RING);
+        if (slot < 0 && tNewborn[t] === 0 && ub[up++] < REPEAT_RATE) {
+          const s = h * RING + Math.floor(ub[up++] * RING);
           const a = ring.age[s];
           if (ring.pid[s] >= 0 && a >= tAgeMin[t] && a <= tAgeMax[t] && a >= 1 && (tSex[t] === 0 || tSex[t] === ring.sex[s])) {
             slot = s; ageY = a; sx = ring.sex[s];
@@ -858,9 +913,12 @@ export class CaseGenerator {
         const dIdx = ageY >= 1 && ageY < 15 ? tChildDept[t] : tDept[t];
         const k = h * nDept + dIdx;
         const pCount = physStart[k + 1] - physStart[k];
-        const p = physStart[k] + Math.min(pCount - 1, Math.floor(pCount * sq(rand())));
-        const z = Math.max(-2.2, Math.min(2.2, normal()));
-        const z2 = 0.6 * z + 0.8 * normal();
+        const p = physStart[k] + Math.min(pCount - 1, Math.floor(pCount * sq(ub[up++])));
+        let z: number, z2: number;
+        if (spare === spare) { z = spare; spare = NaN; } else { const u = Math.max(ub[up++], 1e-12), v = ub[up++]; const m = Math.sqrt(-2 * Math.log(u)); spare = m * Math.sin(TWO_PI * v); z = m * Math.cos(TWO_PI * v); }
+        z = Math.max(-2.2, Math.min(2.2, z));
+        if (spare === spare) { z2 = spare; spare = NaN; } else { const u = Math.max(ub[up++], 1e-12), v = ub[up++]; const m = Math.sqrt(-2 * Math.log(u)); spare = m * Math.sin(TWO_PI * v); z2 = m * Math.cos(TWO_PI * v); }
+        z2 = 0.6 * z + 0.8 * z2;
         const effCost = hCost[h] * deptCost[k] * physCostA[p];
         const effLos = hLos[h] * deptLos[k] * physLosA[p];
         const meanCost = drgMeanCost[costDrg], meanLos = drgMeanLos[costDrg];
@@ -869,16 +927,16 @@ export class CaseGenerator {
         // 5. Discharge status: death by group risk × severity × age.
         const riskAge = ageY >= 75 ? 2 : ageY >= 60 ? 1.3 : ageY < 1 ? 1 : 0.6;
         const pDeath = Math.min(0.5, tDeath[t] * drgDeath[drg] * riskAge);
-        const r1 = rand();
+        const r1 = ub[up++];
         let st = r1 < pDeath ? 5 : r1 < pDeath + 0.02 ? 2 : r1 < pDeath + 0.035 ? 4 : r1 < pDeath + 0.045 ? 3 : r1 < pDeath + 0.05 ? 9 : 1;
-        if (st === 5) stay = Math.max(1, Math.round(stay * (0.3 + 0.7 * rand())));
-        if (kind === AK.lowStandard) { stay = 1 + Math.floor(rand() * GT_THRESHOLDS.lowStandardMaxLos); ratio = 0.1 + 0.18 * rand(); st = 1; }
-        else if (kind === AK.high) { ratio = 3.2 + 2.8 * rand(); stay = Math.round(stay * (1.5 + 1.5 * rand())); }
-        else if (kind === AK.low) { ratio = 0.08 + 0.2 * rand(); stay = Math.max(3, stay); }
+        if (st === 5) stay = Math.max(1, Math.round(stay * (0.3 + 0.7 * ub[up++])));
+        if (kind === AK.lowStandard) { stay = 1 + Math.floor(ub[up++] * GT_THRESHOLDS.lowStandardMaxLos); ratio = 0.1 + 0.18 * ub[up++]; st = 1; }
+        else if (kind === AK.high) { ratio = 3.2 + 2.8 * ub[up++]; stay = Math.round(stay * (1.5 + 1.5 * ub[up++])); }
+        else if (kind === AK.low) { ratio = 0.08 + 0.2 * ub[up++]; stay = Math.max(3, stay); }
         if (kind === AK.split) { st = st === 5 ? 1 : st; stay = Math.max(1, Math.round(stay * 0.6)); }
-        const yearPick = pick(yearCum, rand());
+        const yearPick = pick(yearCum, ub[up++]);
         if (prevDischarge >= 0) {
-          const gap = kind === AK.split ? 1 + Math.floor(rand() * (GT_THRESHOLDS.splitMaxDays - 1)) : 30 + Math.floor(rand() * 240);
+          const gap = kind === AK.split ? 1 + Math.floor(ub[up++] * (GT_THRESHOLDS.splitMaxDays - 1)) : 30 + Math.floor(ub[up++] * 240);
           admitDay = prevDischarge + gap;
           if (admitDay + stay > windowEnd) { // no room left in the window: a new patient instead
             if (kind === AK.split) kind = AK.none;
@@ -887,7 +945,7 @@ export class CaseGenerator {
         }
         if (prevDischarge < 0) {
           const y0 = yearStart[yearPick], y1 = yearStart[yearPick + 1];
-          const dis = y0 + Math.floor(rand() * (y1 - y0));
+          const dis = y0 + Math.floor(ub[up++] * (y1 - y0));
           admitDay = dis - stay;
         }
         const yearIdx = yearOf(admitDay + stay, yearStart);
@@ -901,14 +959,14 @@ export class CaseGenerator {
         for (let q = 0; q < forced.length; q++) sec[nSec++] = forced[q];
         const plan = kind === AK.upcoded ? SEV_MCC : uPlan[unit];
         const ccPool = tCc[t];
-        if (plan > 0) { const pool = plan === SEV_MCC ? tMcc[t] : ccPool; sec[nSec++] = pool[Math.min(pool.length - 1, Math.floor(pool.length * sq(rand())))]; }
-        if (plan === SEV_MCC && ccPool.length && rand() < 0.3) sec[nSec++] = ccPool[Math.floor(rand() * ccPool.length)];
+        if (plan > 0) { const pool = plan === SEV_MCC ? tMcc[t] : ccPool; sec[nSec++] = pool[Math.min(pool.length - 1, Math.floor(pool.length * sq(ub[up++])))]; }
+        if (plan === SEV_MCC && ccPool.length && ub[up++] < 0.3) sec[nSec++] = ccPool[Math.floor(ub[up++] * ccPool.length)];
         const nonCc = tNonCc[t];
         if (nonCc.length) {
           const mean = tNewborn[t] === 1 ? 0.4 : 0.3 + ageY / 28;
-          const extra = Math.min(6, Math.floor(-Math.log(Math.max(rand(), 1e-9)) * mean));
+          const extra = Math.min(6, Math.floor(-Math.log(Math.max(ub[up++], 1e-9)) * mean));
           for (let e = 0; e < extra; e++) {
-            const code = nonCc[Math.min(nonCc.length - 1, Math.floor(nonCc.length * sq(rand()) * rand()))];
+            const code = nonCc[Math.min(nonCc.length - 1, Math.floor(nonCc.length * sq(ub[up++]) * ub[up++]))];
             let dup = false;
             for (let q = secOff[i]; q < nSec; q++) if (sec[q] === code) { dup = true; break; }
             if (!dup) sec[nSec++] = code;
@@ -918,18 +976,18 @@ export class CaseGenerator {
         const others = tOthers[t];
         for (let q = 0; q < others.length; q++) oth[nOth++] = others[q];
         let pp = tPproc[t];
-        if (pp < 0 && tMedical[t] === 1 && safeProcs.length && rand() < 0.3) pp = safeProcs[Math.floor(rand() * safeProcs.length)];
-        if (safeProcs.length && rand() < 0.25) { const o = safeProcs[Math.floor(rand() * safeProcs.length)]; if (o !== pp) oth[nOth++] = o; }
+        if (pp < 0 && tMedical[t] === 1 && safeProcs.length && ub[up++] < 0.3) pp = safeProcs[Math.floor(ub[up++] * safeProcs.length)];
+        if (safeProcs.length && ub[up++] < 0.25) { const o = safeProcs[Math.floor(ub[up++] * safeProcs.length)]; if (o !== pp) oth[nOth++] = o; }
 
         // 7. Cost components to the cent (integer cents, remainder to other_cost), fund and patient shares.
-        const shares = tShares[t], s0 = 9 * Math.floor(rand() * 64);
+        const shares = tShares[t], s0 = 9 * Math.floor(ub[up++] * 64);
         let left = cents;
         for (let q = 0; q < 8; q++) { const v = Math.floor((cents * shares[s0 + q]) / unitCents) * unitCents; compFlat[q * n + i] = v / 100; left -= v; }
         compFlat[8 * n + i] = left / 100;
         total[i] = cents / 100;
-        const employee = ageY >= 18 && ageY < 75 ? rand() < 0.6 : rand() < 0.15;
+        const employee = ageY >= 18 && ageY < 75 ? ub[up++] < 0.6 : ub[up++] < 0.15;
         ins[i] = employee ? 0 : 1;
-        const fundCents = Math.round(cents * ((employee ? 0.82 : 0.62) + 0.08 * rand()));
+        const fundCents = Math.round(cents * ((employee ? 0.82 : 0.62) + 0.08 * ub[up++]));
         fund[i] = fundCents / 100;
         self[i] = (cents - fundCents) / 100;
 
@@ -941,9 +999,9 @@ export class CaseGenerator {
         hosp[i] = h; level[i] = hLevel[h]; dept[i] = dIdx; phys[i] = p; ward[i] = physWardA[p];
         admit[i] = admitDay; discharge[i] = admitDay + stay; los[i] = stay;
         age[i] = ageY; sex[i] = sx === 1 ? 0 : 1; status[i] = st;
-        if (tDaysMin[t] >= 0) { ageDays[i] = tDaysMin[t] + Math.floor(rand() * (tDaysMax[t] - tDaysMin[t] + 1)); ageDaysOk[i] = 1; }
-        if (tBwMin[t] >= 0) { bw[i] = tBwMin[t] + Math.floor(rand() * (tBwMax[t] - tBwMin[t])); bwOk[i] = 1; }
-        if (tVentMin[t] >= 0) { vent[i] = tVentMin[t] + Math.floor(rand() * (tVentMax[t] - tVentMin[t])); ventOk[i] = 1; }
+        if (tDaysMin[t] >= 0) { ageDays[i] = tDaysMin[t] + Math.floor(ub[up++] * (tDaysMax[t] - tDaysMin[t] + 1)); ageDaysOk[i] = 1; }
+        if (tBwMin[t] >= 0) { bw[i] = tBwMin[t] + Math.floor(ub[up++] * (tBwMax[t] - tBwMin[t])); bwOk[i] = 1; }
+        if (tVentMin[t] >= 0) { vent[i] = tVentMin[t] + Math.floor(ub[up++] * (tVentMax[t] - tVentMin[t])); ventOk[i] = 1; }
         pdx[i] = tPdx[t];
         if (pp >= 0) { pproc[i] = pp; pprocOk[i] = 1; }
         gtKind[i] = kind;
@@ -955,7 +1013,7 @@ export class CaseGenerator {
         if (kind === AK.quality) {
           gtDetail[i] = qe; gtDetailOk[i] = 1; gtDrgOk[i] = 0;
           if (qe === QE.dischargeBeforeAdmit) { admit[i] = admitDay + stay; discharge[i] = admitDay; }
-          else if (qe === QE.componentsOff) comps[0][i] = (Math.round((comps[0][i] * 100 + cents * (0.03 + 0.12 * rand())) / unitCents) * unitCents) / 100;
+          else if (qe === QE.componentsOff) comps[0][i] = (Math.round((comps[0][i] * 100 + cents * (0.03 + 0.12 * ub[up++])) / unitCents) * unitCents) / 100;
           else if (qe === QE.sexConflict) sex[i] = sx === 1 ? 1 : 0;
           else if (qe === QE.duplicateId) caseNum[i] = num - 1;
           else if (qe === QE.newbornNoWeight) bwOk[i] = 0;
@@ -966,6 +1024,8 @@ export class CaseGenerator {
           ring.pid[s] = pid; ring.sex[s] = sx; ring.age[s] = ageY; ring.discharge[s] = discharge[i]; ring.unit[s] = unit; ring.caseNum[s] = caseNum[i];
         }
       }
+      uni.pos = up;
+      rngSpare = spare;
       secOff[n] = nSec;
       procOff[n] = nOth;
       return {

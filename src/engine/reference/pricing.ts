@@ -32,6 +32,74 @@ function dipFlag(meanCost: number, cost: number, low: number, high: number): num
   return r < low ? LOW : r > high ? HIGH : 0;
 }
 
+/** What pricing one case reads: the inputs and the scalars of the last resolve, taken once per call. */
+interface PriceContext {
+  s: Float64Array;
+  weight: Float64Array;
+  nDrg: number;
+  score: Float64Array;
+  mean: Float64Array;
+  nDip: number;
+  high: number;
+  low: number;
+  share: number;
+  review: number;
+  dlo: number;
+  dhi: number;
+}
+
+function priceContext(inputs: PricingInputs): PriceContext {
+  const s = inputs.scalars;
+  return {
+    s, weight: inputs.drgWeight, nDrg: inputs.drgWeight.length,
+    score: inputs.dipScore, mean: inputs.dipMeanCostYuan, nDip: inputs.dipScore.length,
+    high: s[S.HIGH]!, low: s[S.LOW]!, share: s[S.HIGH_SHARE]!, review: s[S.REVIEW]!, dlo: s[S.DIP_LOW]!, dhi: s[S.DIP_HIGH]!,
+  };
+}
+
+/** One case's price; a record reused across cases so the loops allocate nothing. */
+interface CasePrice {
+  /** RW when the DRG is priced, else 0 (the ΣRW of the hospital table). */
+  priced: number;
+  std: number;
+  pay: number;
+  flag: number;
+  review: number;
+  caseScore: number;
+  dipPay: number;
+  dipFlag: number;
+}
+
+const newCasePrice = (): CasePrice => ({ priced: 0, std: 0, pay: 0, flag: 0, review: 0, caseScore: 0, dipPay: 0, dipFlag: 0 });
+
+/**
+ * §3: standard = RW × (rate × coefficient); r = cost ÷ standard; r > high → standard + (cost − high ×
+ * standard) × share; r < low → cost; special review when r ≥ the multiple. §4: deviation-adjusted case
+ * score × (point value × level coefficient). Unpriced sides are paid by item.
+ */
+function priceCase(x: PriceContext, g: number, d: number, c: number, lv: number, p: CasePrice): void {
+  const w = g >= 0 && g < x.nDrg ? x.weight[g]! : NaN;
+  p.priced = 0; p.std = 0; p.pay = c; p.flag = UNPRICED; p.review = 0;
+  if (w > 0) {
+    const std = w * x.s[S.RATE_COEF + lv]!;
+    const r = c / std;
+    p.priced = w;
+    p.std = std;
+    if (r > x.high) { p.pay = std + (c - x.high * std) * x.share; p.flag = HIGH; }
+    else if (r < x.low) { p.pay = c; p.flag = LOW; }
+    else { p.pay = std; p.flag = 0; }
+    p.review = r >= x.review ? 1 : 0;
+  }
+  const sc = d >= 0 && d < x.nDip ? x.score[d]! : NaN;
+  p.caseScore = 0; p.dipPay = c; p.dipFlag = UNPRICED;
+  if (sc > 0) {
+    const m = x.mean[d]!;
+    p.caseScore = dipCaseScore(sc, m, c, x.dlo, x.dhi);
+    p.dipFlag = dipFlag(m, c, x.dlo, x.dhi);
+    p.dipPay = p.caseScore * x.s[S.PV_COEF + lv]!;
+  }
+}
+
 /**
  * Writes the rate and point value in use into inputs.scalars (as the Wasm kernel does in linear memory):
  * §3 rate = budget ÷ Σ (RW × coefficient), §4 point value = budget ÷ Σ (case score × level coefficient) over
@@ -77,65 +145,34 @@ export function resolvePricingReference(inputs: PricingInputs, cases: PricingCas
 /**
  * Prices `count` cases into rows 0 … count−1: case rows[k] when `rows` is given, else first + k. Uses the
  * values of the last resolve (call repriceAggregateReference or resolvePricingReference first).
- * §3: standard = RW × (rate × coefficient); r = cost ÷ standard; r > high → standard + (cost − high ×
- * standard) × share; r < low → cost; special review when r ≥ the multiple. §4: deviation-adjusted case
- * score × (point value × level coefficient).
  */
 export function priceRowsReference(
   inputs: PricingInputs, cases: PricingCaseColumns, rows: Int32Array | null, count: number, first = 0,
   out: PricingRows = allocPricingRows(count),
 ): PricingRows {
-  const s = inputs.scalars;
-  const weight = inputs.drgWeight, nDrg = weight.length;
-  const score = inputs.dipScore, mean = inputs.dipMeanCostYuan, nDip = score.length;
-  const fund = inputs.fundRatio, nIns = fund.length;
-  const high = s[S.HIGH]!, low = s[S.LOW]!, share = s[S.HIGH_SHARE]!, review = s[S.REVIEW]!;
-  const dlo = s[S.DIP_LOW]!, dhi = s[S.DIP_HIGH]!, fundDefault = s[S.FUND_DEFAULT]!;
-  const rateCoef = S.RATE_COEF, pvCoef = S.PV_COEF;
+  const x = priceContext(inputs);
+  const fund = inputs.fundRatio, nIns = fund.length, fundDefault = x.s[S.FUND_DEFAULT]!;
   const { drg, dipGroup, costYuan, hospitalLevel, insuranceType } = cases;
+  const p = newCasePrice();
   for (let k = 0; k < count; k++) {
     const i = rows ? rows[k]! : first + k;
     const c = costYuan[i]!;
-    const lv = levelOf(hospitalLevel[i]!);
     const ins = insuranceType[i]!;
     const ratio = ins >= 0 && ins < nIns ? fund[ins]! : fundDefault;
-
-    // §3 DRG
-    const g = drg[i]!;
-    const w = g >= 0 && g < nDrg ? weight[g]! : NaN;
-    let std = 0, pay = c, flag = UNPRICED, rev = 0;
-    if (w > 0) {
-      std = w * s[rateCoef + lv]!;
-      const r = c / std;
-      if (r > high) { pay = std + (c - high * std) * share; flag = HIGH; }
-      else if (r < low) { pay = c; flag = LOW; }
-      else { pay = std; flag = 0; }
-      rev = r >= review ? 1 : 0;
-    }
-    const f = pay * ratio;
-    out.drgStandardYuan[k] = std;
-    out.drgPaymentYuan[k] = pay;
-    out.drgOutlier[k] = flag;
-    out.specialReview[k] = rev;
+    priceCase(x, drg[i]!, dipGroup[i]!, c, levelOf(hospitalLevel[i]!), p);
+    const f = p.pay * ratio;
+    out.drgStandardYuan[k] = p.std;
+    out.drgPaymentYuan[k] = p.pay;
+    out.drgOutlier[k] = p.flag;
+    out.specialReview[k] = p.review;
     out.drgFundYuan[k] = f;
-    out.drgPatientYuan[k] = pay - f;
-
-    // §4 DIP
-    const d = dipGroup[i]!;
-    const sc = d >= 0 && d < nDip ? score[d]! : NaN;
-    let cs = 0, dpay = c, dflag = UNPRICED;
-    if (sc > 0) {
-      const m = mean[d]!;
-      cs = dipCaseScore(sc, m, c, dlo, dhi);
-      dflag = dipFlag(m, c, dlo, dhi);
-      dpay = cs * s[pvCoef + lv]!;
-    }
-    const df = dpay * ratio;
-    out.dipCaseScore[k] = cs;
-    out.dipPaymentYuan[k] = dpay;
-    out.dipDeviation[k] = dflag;
+    out.drgPatientYuan[k] = p.pay - f;
+    const df = p.dipPay * ratio;
+    out.dipCaseScore[k] = p.caseScore;
+    out.dipPaymentYuan[k] = p.dipPay;
+    out.dipDeviation[k] = p.dipFlag;
     out.dipFundYuan[k] = df;
-    out.dipPatientYuan[k] = dpay - df;
+    out.dipPatientYuan[k] = p.dipPay - df;
   }
   return out;
 }
@@ -176,46 +213,19 @@ export function repriceAggregateReference(
 ): PricingSums {
   resolvePricingReference(inputs, cases);
   const nHospitals = base.nHospitals;
-  const s = inputs.scalars;
-  const weight = inputs.drgWeight, nDrg = weight.length;
-  const score = inputs.dipScore, mean = inputs.dipMeanCostYuan, nDip = score.length;
+  const x = priceContext(inputs);
+  const { s, nDrg, nDip } = x;
   const fund = inputs.fundRatio, nIns = fund.length;
-  const high = s[S.HIGH]!, low = s[S.LOW]!, share = s[S.HIGH_SHARE]!, review = s[S.REVIEW]!;
-  const dlo = s[S.DIP_LOW]!, dhi = s[S.DIP_HIGH]!;
-  const rateCoef = S.RATE_COEF, pvCoef = S.PV_COEF;
   const { drg, dipGroup, costYuan, hospitalLevel, insuranceType, hospital, n } = cases;
   const hs = new Float64Array((nHospitals + 1) * (nIns + 1) * HOSP_FIELDS);
   const gs = tables.drg ? new Float64Array((nDrg + 1) * DRG_FIELDS) : null;
   const ds = tables.dip ? new Float64Array((nDip + 1) * DIP_FIELDS) : null;
+  const p = newCasePrice();
   for (let i = 0; i < n; i++) {
-    const c = costYuan[i]!;
-    const lv = levelOf(hospitalLevel[i]!);
     const ins = insuranceType[i]!;
-
-    // §3 DRG
-    const g = drg[i]!;
-    const w = g >= 0 && g < nDrg ? weight[g]! : NaN;
-    let std = 0, pay = c, flag = UNPRICED, rev = 0, priced = 0;
-    if (w > 0) {
-      priced = w;
-      std = w * s[rateCoef + lv]!;
-      const r = c / std;
-      if (r > high) { pay = std + (c - high * std) * share; flag = HIGH; }
-      else if (r < low) { pay = c; flag = LOW; }
-      else { pay = std; flag = 0; }
-      rev = r >= review ? 1 : 0;
-    }
-
-    // §4 DIP
-    const d = dipGroup[i]!;
-    const sc = d >= 0 && d < nDip ? score[d]! : NaN;
-    let cs = 0, dpay = c, dflag = UNPRICED;
-    if (sc > 0) {
-      const m = mean[d]!;
-      cs = dipCaseScore(sc, m, c, dlo, dhi);
-      dflag = dipFlag(m, c, dlo, dhi);
-      dpay = cs * s[pvCoef + lv]!;
-    }
+    const g = drg[i]!, d = dipGroup[i]!;
+    priceCase(x, g, d, costYuan[i]!, levelOf(hospitalLevel[i]!), p);
+    const { priced, std, pay, flag, review: rev, caseScore: cs, dipPay: dpay, dipFlag: dflag } = p;
 
     const h = hospital[i]!;
     const hb = ((h >= 0 && h < nHospitals ? h : nHospitals) * (nIns + 1) + (ins >= 0 && ins < nIns ? ins : nIns)) * HOSP_FIELDS;

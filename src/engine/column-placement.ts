@@ -11,18 +11,6 @@ function chunkValues(data: Chunk): ArrayLike<number> | BigInt64Array | BigUint64
   return values.subarray(data.offset, data.offset + data.length);
 }
 
-/** Row (0-based, within the whole column) of the first null, or -1. */
-export function firstNullRow(vector: Vector): number {
-  let base = 0;
-  for (const data of vector.data) {
-    if (data.nullCount > 0) {
-      for (let i = 0; i < data.length; i++) if (!data.getValid(i)) return base + i;
-    }
-    base += data.length;
-  }
-  return -1;
-}
-
 /** Rows (0-based, ascending) where a column is null: the §11 "required value empty" findings. */
 export function nullRows(vector: Vector | null): Int32Array {
   if (!vector || vector.nullCount === 0) return new Int32Array(0);

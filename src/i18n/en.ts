@@ -79,7 +79,6 @@ export const en: Record<MessageKey, string> = {
   'error.file.read': '{file}: the file could not be read ({detail}).',
   'error.schema.missing_column': '{file}: the required column "{column}" is missing.',
   'error.schema.bad_type': '{file}: column "{column}" has type {actual}; expected {expected}.',
-  'error.data.null_value': '{file}: column "{column}" has {count} empty values (first at row {row}).',
   'error.csv.bad_value': '{file}: column "{column}" has {count} value(s) that are not {expected}, e.g. "{value}" on line {row}.',
   'error.csv.unclosed_quote': '{file}: a quoted field starting on line {line} is never closed.',
   'error.csv.duplicate_column': '{file}: headers "{first}" and "{second}" both mean column {column}.',

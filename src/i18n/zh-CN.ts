@@ -78,7 +78,6 @@ export const zhCN = {
   'error.file.read': '{file}：无法读取文件（{detail}）。',
   'error.schema.missing_column': '{file}：缺少必需列“{column}”。',
   'error.schema.bad_type': '{file}：列“{column}”的类型为 {actual}，应为 {expected}。',
-  'error.data.null_value': '{file}：列“{column}”有 {count} 个空值（首个在第 {row} 行）。',
   'error.csv.bad_value': '{file}：列“{column}”有 {count} 个值无法识别为{expected}，例如第 {row} 行的“{value}”。',
   'error.csv.unclosed_quote': '{file}：从第 {line} 行开始的带引号字段没有结束引号。',
   'error.csv.duplicate_column': '{file}：表头“{first}”与“{second}”都对应列 {column}。',

@@ -1,6 +1,8 @@
 // English interface strings, one click away from the default Chinese.
 // Must hold exactly the keys of zh-CN.ts; the type below makes a missing key a compile error.
 import type { MessageKey } from './zh-CN.ts';
+import { paymentEn } from './payment.en.ts';
+import { evaluationEn } from './evaluation.en.ts';
 
 export const en: Record<MessageKey, string> = {
   'app.title': 'Casemix Workbench',
@@ -292,4 +294,6 @@ export const en: Record<MessageKey, string> = {
   'dip.reason.highest_procedure_class': 'comprehensive group by the highest procedure class', 'dip.reason.no_comprehensive_group': 'no comprehensive group for it',
   'dip.reason.core': 'core combination', 'dip.reason.comprehensive': 'comprehensive group', 'dip.reason.none': 'ungrouped',
   'number.yuan': 'yuan',
+  ...paymentEn,
+  ...evaluationEn,
 };

@@ -1,5 +1,8 @@
 // Chinese (zh-CN) interface strings: the default language, in the domain's own terms.
-// Every visible string lives here or in en.ts; components only call t(key, params).
+// Every visible string lives here or in en.ts (pages with many strings keep theirs in payment.zh-CN.ts,
+// evaluation.zh-CN.ts …, spread in below); components only call t(key, params).
+import { paymentZhCN } from './payment.zh-CN.ts';
+import { evaluationZhCN } from './evaluation.zh-CN.ts';
 
 export const zhCN = {
   'app.title': '病组工作台',
@@ -291,6 +294,8 @@ export const zhCN = {
   'dip.reason.highest_procedure_class': '按最高操作类别入综合病种', 'dip.reason.no_comprehensive_group': '没有对应的综合病种',
   'dip.reason.core': '核心病种', 'dip.reason.comprehensive': '综合病种', 'dip.reason.none': '未入组',
   'number.yuan': '元',
+  ...paymentZhCN,
+  ...evaluationZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

@@ -38,3 +38,15 @@ export function deriveLos(n: i32, admitDay: usize, dischargeDay: usize, outLos: 
     store<i32>(outLos + (<usize>i << 2), d < 1 ? 1 : d);
   }
 }
+
+/**
+ * Composite unit ids, e.g. (hospital, department) → hospital × nb + department, so one group-by serves a
+ * unit nested in another; −1 when either part is missing.
+ */
+export function pairIds(n: i32, a: usize, b: usize, nb: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const i4 = <usize>i << 2;
+    const x = load<i32>(a + i4), y = load<i32>(b + i4);
+    store<i32>(out + i4, x < 0 || y < 0 ? -1 : x * nb + y);
+  }
+}

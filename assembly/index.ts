@@ -4,8 +4,8 @@
 export { alloc, free } from './memory';
 export { internerNew, internerFree, internerCount, internUtf8, remapIds } from './intern';
 export { i64ToI32, ticksToDays, maskNulls, rebaseOffsets, compactList, sexFromInt } from './convert';
-export { unitSummary, deriveLos } from './aggregate';
+export { unitSummary, deriveLos, pairIds } from './aggregate';
 export { drgTablesWords, drgTablesInit, drgTablesRelease } from './rule-tables';
 export { drgCasesWords, drgOutWords, drgGroup } from './drg-grouper';
 export { dipTablesWords, dipTablesRelease, dipCasesWords, dipOutWords, dipGroup } from './dip-grouper';
-export { pricingParamWords, pricingScalarSlots, pricingCaseWords, pricingRowWords, pricingAggregateFields, pricingResolve, pricingRows, pricingAggregate, pricingCaseSums } from './pricing';
+export { pricingParamWords, pricingScalarSlots, pricingCaseWords, pricingRowWords, pricingAggregateFields, pricingResolve, pricingRows, pricingAggregate, pricingCaseSums, pricingRatioHistogram } from './pricing';

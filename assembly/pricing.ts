@@ -364,3 +364,36 @@ export function pricingCaseSums(cases: usize, n: i32, nHosp: i32, nDrg: i32, nDi
     addF(db, B_COST, c);
   }
 }
+
+/**
+ * Distribution of r = cost ÷ payment standard (§3, priced DRG cases) and r = cost ÷ combination mean cost
+ * (§4, DIP cases with a mean cost), with the values of the last resolve: nBins bins of equal width over
+ * [0, maxRatio), then one bin for r ≥ maxRatio. Outputs are i32 counts (nBins + 1 each), cleared here.
+ */
+export function pricingRatioHistogram(params: usize, cases: usize, n: i32, nBins: i32, maxRatio: f64, outDrg: usize, outDip: usize): void {
+  memory.fill(outDrg, 0, <usize>(nBins + 1) << 2);
+  memory.fill(outDip, 0, <usize>(nBins + 1) << 2);
+  const s = word(params, P_SCALARS);
+  const weight = word(params, P_DRG_WEIGHT), nDrg = <i32>word(params, P_N_DRG);
+  const mean = word(params, P_DIP_MEAN_COST), nDip = <i32>word(params, P_N_DIP);
+  const drg = word(cases, C_DRG), dip = word(cases, C_DIP), cost = word(cases, C_COST), level = word(cases, C_LEVEL);
+  const scale = <f64>nBins / maxRatio;
+  for (let i = 0; i < n; i++) {
+    const i4 = <usize>i << 2;
+    const c = load<f64>(cost + (<usize>i << 3));
+    const w = load<f64>(weight + (<usize>rowOf(load<i32>(drg + i4), nDrg) << 3));
+    const r = c / (w * scalar(s, S_RATE_COEF + levelOf(load<i32>(level + i4))));
+    if (w > 0 && r >= 0) { // r ≥ 0 also leaves out a NaN from a bad cost or a zero rate
+      const bin = r >= maxRatio ? nBins : <i32>(r * scale);
+      const p = outDrg + (<usize>bin << 2);
+      store<i32>(p, load<i32>(p) + 1);
+    }
+    const m = load<f64>(mean + (<usize>rowOf(load<i32>(dip + i4), nDip) << 3));
+    const dr = c / m;
+    if (m > 0 && dr >= 0) {
+      const bin = dr >= maxRatio ? nBins : <i32>(dr * scale);
+      const p = outDip + (<usize>bin << 2);
+      store<i32>(p, load<i32>(p) + 1);
+    }
+  }
+}

@@ -6,6 +6,8 @@ export interface ErrorLocation {
   row?: number;
   column?: string;
   token?: string;
+  /** A parameter or form field (e.g. `whatIf.drgBaseRateYuan.3`). */
+  field?: string;
 }
 
 export interface EngineError {

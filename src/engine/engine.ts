@@ -31,6 +31,9 @@ import { createCodeEncoder, type CaseColumns } from '../rules/case-encoding.ts';
 import { REASON_NAMES } from '../rules/ruleset-format.ts';
 import { summaryFromSums, type UnitSummary } from './unit-summary.ts';
 import { WasmCore, type Block } from './wasm-core.ts';
+import type { AnalysisColumns, GroupedColumns, UnitColumn } from './case-columns.ts';
+import { comparisonProblems, PricingSession, type PaymentComparison, type PricingSide } from './engine-pricing.ts';
+import type { PricingRows } from './pricing-layout.ts';
 
 export interface ColumnInfo {
   name: string;
@@ -69,6 +72,8 @@ interface CaseStore {
   numbers: GrouperNumbers;
   /** What the §11 checks read beyond the grouper's columns. */
   quality: Pick<QualityInput, 'caseIds' | 'stayDays' | 'losGiven' | 'components' | 'missing'>;
+  /** Units, levels, insurance types and dates for pricing and evaluation (shares department, cost, LOS, status). */
+  analysis: AnalysisColumns;
 }
 
 export interface QualityReport {
@@ -94,6 +99,8 @@ interface Grouped {
   out: DrgOutput;
   dipOut: DipOutput;
   summary: GroupingSummary;
+  /** out.drg and dipOut.group again, resident in Wasm for the pricing and evaluation kernels. */
+  resident: GroupedColumns;
 }
 
 /** One row of a page of cases, for the tables a person reads. */
@@ -148,6 +155,7 @@ export class Engine {
   private ruleset: (PreparedRuleset & { grouper: WasmDrgGrouper; dip: WasmDipGrouper }) | null = null;
   private grouped: Grouped | null = null;
   private quality: QualityFinding[] | null = null;
+  private pricing: PricingSession | null = null;
 
   constructor(readonly core: WasmCore) {}
 
@@ -306,13 +314,67 @@ export class Engine {
     };
   }
 
+  /** The loaded cases and their grouping as resident columns (valid until the next load or ruleset). */
+  analysisColumns(): { columns: AnalysisColumns; grouped: GroupedColumns; compiled: CompiledRuleset } {
+    const g = this.requireGrouped();
+    return { columns: this.requireCases().analysis, grouped: g.resident, compiled: g.compiled };
+  }
+
+  /**
+   * §3/§4 payment of the grouped cases under a base and a what-if parameter set. Parameters with problems are
+   * refused with every problem, each naming its field (`whatIf.budgetYuan`); nothing is priced then.
+   */
+  comparePayments(base: PricingSide, whatIf: PricingSide): Result<PaymentComparison> {
+    return attempt(() => {
+      const g = this.requireGrouped();
+      const problems = comparisonProblems(base, whatIf, g.compiled.strings.drgCodes);
+      if (problems.length) {
+        throw new EngineFailure(problems.map((p) => ({ code: p.code, message: p.message, params: { field: p.where.field }, where: { field: p.where.field } })));
+      }
+      return this.pricingSession().compare(base, whatIf);
+    });
+  }
+
+  /** Per-case payment columns for rows [first, first + count) under one parameter set. */
+  pricedRows(side: PricingSide, first: number, count: number): Result<PricingRows> {
+    return attempt(() => {
+      const g = this.requireGrouped();
+      const problems = comparisonProblems(side, side, g.compiled.strings.drgCodes).filter((p) => p.where.field.startsWith('base.'));
+      if (problems.length) throw new EngineFailure(problems.map((p) => ({ code: p.code, message: p.message, where: { field: p.where.field.slice(5) } })));
+      return this.pricingSession().priceRows(side, first, count);
+    });
+  }
+
+  private pricingSession(): PricingSession {
+    if (!this.pricing) {
+      const g = this.requireGrouped();
+      const s = this.requireCases();
+      this.pricing = new PricingSession(this.core, s.analysis, g.resident, g.compiled, () => ({
+        drg: g.out.drg, dipGroup: g.dipOut.group, costYuan: this.core.f64(s.totalCost, s.rows).slice(),
+      }));
+    }
+    return this.pricing;
+  }
+
   releaseCases(): void {
     const s = this.cases;
     if (!s) return;
-    for (const b of [s.department, s.totalCost, s.los, s.dischargeStatus]) this.core.free(b);
+    const a = s.analysis;
+    for (const b of [s.department, s.totalCost, s.los, s.dischargeStatus, a.hospital.ids, a.ward.ids, a.physician.ids,
+      a.insuranceType.ids, a.hospitalLevel, a.dischargeDay]) this.core.free(b);
     this.cases = null;
-    this.grouped = null;
+    this.releaseGrouped();
     this.quality = null;
+  }
+
+  private releaseGrouped(): void {
+    this.pricing?.free();
+    this.pricing = null;
+    if (this.grouped) {
+      this.core.free(this.grouped.resident.drg);
+      this.core.free(this.grouped.resident.dipGroup);
+    }
+    this.grouped = null;
   }
 
   private requireCases(): CaseStore {
@@ -409,7 +471,7 @@ export class Engine {
 
   /** Groups the loaded cases under the loaded ruleset, when both are there. */
   private regroup(): void {
-    this.grouped = null;
+    this.releaseGrouped();
     this.quality = null;
     const s = this.cases;
     const r = this.ruleset;
@@ -421,7 +483,8 @@ export class Engine {
     const dipOut = r.dip.group(dipCases);
     const groupMs = performance.now() - t0;
     const summary = summariseGrouping(this.core, r.compiled, out, dipOut, { cost: s.totalCost, los: s.los, status: s.dischargeStatus }, groupMs);
-    this.grouped = { compiled: r.compiled, cases: dipCases, out, dipOut, summary };
+    const resident = { drg: this.core.placeI32(out.drg), dipGroup: this.core.placeI32(dipOut.group) };
+    this.grouped = { compiled: r.compiled, cases: dipCases, out, dipOut, summary, resident };
   }
 
   private caseIdAt(row: number): string {
@@ -508,7 +571,6 @@ export class Engine {
         core.exports.deriveLos(table.numRows, admit.ptr, discharge.ptr, los.ptr);
       }
       core.free(placed.splice(placed.indexOf(admit), 1)[0]);
-      core.free(placed.splice(placed.indexOf(discharge), 1)[0]);
       const rows = table.numRows;
       const optional = (name: string) => table.getChild(name);
       const jsInts = (name: string) => {
@@ -549,6 +611,20 @@ export class Engine {
         .map((v) => Float64Array.from(v.toArray() as ArrayLike<number>));
       const missing = REQUIRED_COLUMNS.map((name) => ({ column: name, rows: nullRows(optional(name)) })).filter((m) => m.rows.length > 0);
       const quality = { caseIds, stayDays, losGiven: table.getChild('los') ? numbers.los : null, components, missing };
+      const unit = (name: string): UnitColumn => {
+        const v = optional(name);
+        if (!v) return { ids: keep(placeInt32OrMissing(core, null, rows, -1)), labels: [] };
+        const c = placeCodeIds(core, v, name, file);
+        keep(c.ids);
+        return c;
+      };
+      const analysis: AnalysisColumns = {
+        n: rows, hospital: unit('hospital_id'), department: { ids: dept.ids, labels: dept.labels },
+        ward: unit('ward'), physician: unit('physician'), insuranceType: unit('insurance_type'),
+        // Levels other than 1–3 are read as 3 by the kernels (§1 default).
+        hospitalLevel: keep(placeInt32OrMissing(core, optional('hospital_level'), rows, 3)),
+        dischargeDay: discharge, los, totalCost, dischargeStatus,
+      };
       const info: CaseFileInfo = {
         ...origin, rows, batches: table.batches.length,
         columns: table.schema.fields.map((f) => ({ name: f.name, type: String(f.type) })),
@@ -556,7 +632,7 @@ export class Engine {
       };
       return {
         info, rows, department: dept.ids, departmentLabels: dept.labels,
-        totalCost, los, dischargeStatus, codes, numbers, quality,
+        totalCost, los, dischargeStatus, codes, numbers, quality, analysis,
       };
     } catch (e) {
       for (const b of placed) core.free(b);

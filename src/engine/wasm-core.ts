@@ -15,6 +15,7 @@ export interface CoreExports {
     outCases: number, outSumCost: number, outSumLos: number, outDeaths: number,
   ): void;
   deriveLos(n: number, admitDay: number, dischargeDay: number, outLos: number): void;
+  pairIds(n: number, a: number, b: number, nb: number, out: number): void;
   i64ToI32(n: number, src: number, dst: number): void;
   ticksToDays(n: number, src: number, ticksPerDay: bigint, dst: number): void;
   maskNulls(dst: number, n: number, bitmap: number, bitOffset: number, value: number): void;

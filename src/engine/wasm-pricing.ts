@@ -7,6 +7,7 @@ import {
   type PricingRows, type PricingSums,
 } from './pricing-layout.ts';
 import type { Block, WasmCore } from './wasm-core.ts';
+import type { RatioHistogram } from './reference/pricing.ts';
 
 /** The core's pricing exports. */
 interface PricingExports {
@@ -19,6 +20,7 @@ interface PricingExports {
   pricingRows(params: number, cases: number, out: number, rows: number, count: number, first: number): void;
   pricingAggregate(params: number, cases: number, n: number, nHosp: number, outHosp: number, outDrg: number, outDip: number): void;
   pricingCaseSums(cases: number, n: number, nHosp: number, nDrg: number, nDip: number, outHosp: number, outDrg: number, outDip: number): void;
+  pricingRatioHistogram(params: number, cases: number, n: number, nBins: number, maxRatio: number, outDrg: number, outDip: number): void;
 }
 
 /** Case columns resident in Wasm memory: the descriptor the kernels read, and the blocks this side owns. */
@@ -125,6 +127,20 @@ export class WasmPricing {
     const inputs = this.requireInputs();
     this.x.pricingResolve(this.params!.ptr, cases.descriptor.ptr, cases.n);
     this.readResolved(inputs);
+  }
+
+  /** The distribution of cost ÷ standard (DRG) and cost ÷ mean cost (DIP) with the last resolved values. */
+  ratioHistogram(cases: ResidentPricingCases, nBins: number, maxRatio: number): RatioHistogram {
+    this.requireInputs();
+    const c = this.core;
+    const drg = c.alloc((nBins + 1) * 4), dip = c.alloc((nBins + 1) * 4);
+    try {
+      this.x.pricingRatioHistogram(this.params!.ptr, cases.descriptor.ptr, cases.n, nBins, maxRatio, drg.ptr, dip.ptr);
+      return { maxRatio, drg: c.i32(drg, nBins + 1).slice(), dip: c.i32(dip, nBins + 1).slice() };
+    } finally {
+      c.free(drg);
+      c.free(dip);
+    }
   }
 
   /** Per-case pricing of rows[k] (or first + k when rows is null), k < count, with the last resolved values. */

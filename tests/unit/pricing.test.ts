@@ -6,7 +6,7 @@ import {
   FLAG, buildPricingInputs, type PricingCaseColumns, type PricingRows, type PricingSums,
 } from '../../src/engine/pricing-layout.ts';
 import { pricingSummary, settle } from '../../src/engine/pricing-summary.ts';
-import { caseSumsReference, priceRowsReference, repriceAggregateReference } from '../../src/engine/reference/pricing.ts';
+import { caseSumsReference, priceRowsReference, ratioHistogramReference, repriceAggregateReference } from '../../src/engine/reference/pricing.ts';
 import { WasmCore } from '../../src/engine/wasm-core.ts';
 import { WasmPricing } from '../../src/engine/wasm-pricing.ts';
 import { buildDemoRuleset, DEMO_PARAMETERS } from '../../src/rules/demo/build-demo-ruleset.ts';
@@ -80,6 +80,7 @@ function priceBoth(p: PricingParameters, cs: HandCase[], nHospitals = 2): { rows
     const base = wasm.caseSums(resident, nHospitals, nDrg, nDip);
     const sums = wasm.repriceAggregate(resident, base);
     const rows = wasm.priceRows(resident, null, cols.n);
+    expect(wasm.ratioHistogram(resident, 12, 3)).toEqual(ratioHistogramReference(refInputs, cols, 12, 3));
     for (const k of Object.keys(rows) as (keyof PricingRows)[]) expect(sameBytes(rows[k], refRows[k]), `row column ${k}`).toBe(true);
     expect(sameBytes(sums.hospital, refSums.hospital)).toBe(true);
     expect(sameBytes(sums.drg!, refSums.drg!)).toBe(true);
@@ -330,6 +331,7 @@ describe('Wasm core = TypeScript reference, bit for bit', () => {
         }
         expect(sums.resolved).toEqual(ref.resolved);
         for (const k of Object.keys(rows) as (keyof PricingRows)[]) expect(sameBytes(rows[k], refRows[k]), `column ${k}`).toBe(true);
+        expect(pricing.ratioHistogram(resident, 60, 3)).toEqual(ratioHistogramReference(refInputs, rp.cases, 60, 3));
         // Every kind of case is in the corpus.
         for (const f of [0, 1, 2, 3]) expect(refRows.drgOutlier.includes(f) && refRows.dipDeviation.includes(f)).toBe(true);
         // A page by row index, and the sums agree with the per-case rows they summarise.

@@ -253,3 +253,32 @@ export function repriceAggregateReference(
   }
   return { nHospitals, nInsurance: nIns, fundRatio: fundRatioRows(inputs), hospital: hs, drg: gs, dip: ds, base, resolved: resolvedFrom(s) };
 }
+
+/** Counts per bin of r (nBins equal bins over [0, maxRatio), then r ≥ maxRatio): DRG and DIP. */
+export interface RatioHistogram {
+  maxRatio: number;
+  drg: Int32Array;
+  dip: Int32Array;
+}
+
+/**
+ * §3 r = cost ÷ payment standard over priced DRG cases and §4 r = cost ÷ combination mean cost over DIP cases
+ * with a mean cost, with the last resolved values (assembly/pricing.ts pricingRatioHistogram).
+ */
+export function ratioHistogramReference(inputs: PricingInputs, cases: PricingCaseColumns, nBins: number, maxRatio: number): RatioHistogram {
+  const s = inputs.scalars, weight = inputs.drgWeight, mean = inputs.dipMeanCostYuan;
+  const drg = new Int32Array(nBins + 1), dip = new Int32Array(nBins + 1);
+  const scale = nBins / maxRatio;
+  const bin = (r: number) => (r >= maxRatio ? nBins : Math.trunc(r * scale));
+  for (let i = 0; i < cases.n; i++) {
+    const c = cases.costYuan[i]!;
+    const g = cases.drg[i]!, d = cases.dipGroup[i]!;
+    const w = g >= 0 && g < weight.length ? weight[g]! : NaN;
+    const r = c / (w * s[S.RATE_COEF + levelOf(cases.hospitalLevel[i]!)]!);
+    if (w > 0 && r >= 0) drg[bin(r)]++;
+    const m = d >= 0 && d < mean.length ? mean[d]! : NaN;
+    const dr = c / m;
+    if (m > 0 && dr >= 0) dip[bin(dr)]++;
+  }
+  return { maxRatio, drg, dip };
+}

@@ -15,6 +15,8 @@ import {
 import type { Result } from '../src/engine/engine-errors.ts';
 import { summaryBuffers, summaryColumns, type UnitSummary } from '../src/engine/unit-summary.ts';
 import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
+import { paymentTableColumns, type PaymentComparison, type PaymentMethod } from '../src/engine/engine-pricing.ts';
+import type { Scenario, ScenarioContext } from '../src/scenario/scenario.ts';
 
 // One engine per worker: calls that arrive while the core compiles share the same promise, so none
 // of them can end up holding (and filling) an engine that another replaces.
@@ -22,6 +24,18 @@ let engine: Promise<Engine> | null = null;
 
 /** The result tables the page can export. */
 export type ResultTable = 'departments' | 'drgs' | 'dip';
+/** The payment breakdowns the page can export. */
+export type PaymentTable = 'hospitals' | 'departments' | 'mdcs' | 'groups';
+
+/** The buffers of every typed array in a fresh result, to transfer instead of copying. */
+function buffersOf(x: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {
+  if (ArrayBuffer.isView(x)) {
+    if (!out.includes(x.buffer as ArrayBuffer)) out.push(x.buffer as ArrayBuffer);
+  } else if (x && typeof x === 'object') {
+    for (const v of Object.values(x)) buffersOf(v, out);
+  }
+  return out;
+}
 
 function mapResult<A, B>(r: Result<A>, f: (a: A) => B): Result<B> {
   return r.ok ? { ok: true, value: f(r.value) } : r;
@@ -168,6 +182,27 @@ const api = {
   async departmentSummary(): Promise<Result<UnitSummary>> {
     const result = (await ready()).departmentSummary();
     return result.ok ? Comlink.transfer(result, summaryBuffers(result.value)) : result;
+  },
+
+  /** What scenarios are read and checked against (the loaded ruleset's name, version, defaults, codes). */
+  async scenarioContext(): Promise<Result<ScenarioContext>> {
+    return (await ready()).scenarioContext();
+  },
+
+  /** §3/§4 payment under the base and what-if scenarios; every result array is fresh, so all are transferred. */
+  async compareScenarios(base: Scenario, whatIf: Scenario): Promise<Result<PaymentComparison>> {
+    const result = (await ready()).compareScenarios(base, whatIf);
+    return result.ok ? Comlink.transfer(result, buffersOf(result.value)) : result;
+  },
+
+  async exportPayment(table: PaymentTable, method: PaymentMethod, base: Scenario, whatIf: Scenario, format: ExportFormat): Promise<Result<Uint8Array>> {
+    const result = (await ready()).compareScenarios(base, whatIf);
+    if (!result.ok) return result;
+    const m = result.value[method];
+    const breakdown = table === 'hospitals' ? m.hospitals : table === 'departments' ? m.departments : table === 'mdcs' ? m.mdcs : m.groups;
+    if (!breakdown) return { ok: false, errors: [{ code: 'payment.no_table', message: `No ${table} table for ${method}`, params: { table } }] };
+    const bytes = exportColumns(paymentTableColumns(breakdown, method), format);
+    return Comlink.transfer({ ok: true, value: bytes }, [bytes.buffer as ArrayBuffer]);
   },
 
   /** A result table as a CSV (UTF-8 with BOM) or Arrow file, bytes transferred to the page. */

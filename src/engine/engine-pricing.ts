@@ -1,14 +1,17 @@
 // Payment what-if over the grouped cases (domain §3, §4, §10): base vs what-if parameter sets priced by the
 // Wasm pricing core, summed per hospital, department, MDC, DRG and DIP group. Never regroups or reparses.
-import { STEP_ADRG, type CompiledRuleset } from '../rules/ruleset-compile.ts';
+import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import { validatePricingParameters, type ParameterProblem, type PricingParameters } from '../scenario/pricing-parameters.ts';
 import { recalibrateDipScores, recalibrateDrgWeights } from '../scenario/weight-recalibration.ts';
+import type { ReadonlyScenario } from '../scenario/scenario.ts';
+import { drgMdcIds, scenarioDrgWeights } from '../scenario/weight-adjustments.ts';
 import type { AnalysisColumns, GroupedColumns } from './case-columns.ts';
 import { buildPricingInputs, type CaseSums, type PricingCalibration, type PricingRows, type ResolvedPricing } from './pricing-layout.ts';
 import { pricingSummary, settle, type GroupPricing, type HospitalPricing } from './pricing-summary.ts';
 import type { RatioHistogram } from './reference/pricing.ts';
 import { WasmPricing, type ResidentPricingCases } from './wasm-pricing.ts';
 import type { Block, WasmCore } from './wasm-core.ts';
+import type { ExportColumn } from '../data/table-export.ts';
 
 /** One side of a comparison: a parameter set, and the DRG weights / DIP scores it prices with. */
 export interface PricingSide {
@@ -158,11 +161,18 @@ export class PricingSession {
     const p = { base: base.parameters, whatIf: whatIf.parameters };
     return {
       resolved: { base: b.summary.resolved, whatIf: w.summary.resolved },
-      drg: this.method('drg', b.summary, w.summary, p, { base: b.histogram.drg, whatIf: w.histogram.drg }),
-      dip: this.method('dip', b.summary, w.summary, p, { base: b.histogram.dip, whatIf: w.histogram.dip }),
+      // The base histogram stays cached here: hand out copies, since results are transferred to the page.
+      drg: this.method('drg', b.summary, w.summary, p, { base: b.histogram.drg.slice(), whatIf: w.histogram.drg }),
+      dip: this.method('dip', b.summary, w.summary, p, { base: b.histogram.dip.slice(), whatIf: w.histogram.dip }),
       histogramMaxRatio: HISTOGRAM_MAX_RATIO,
       ms: performance.now() - t0,
     };
+  }
+
+  /** A scenario as a side: its parameters and its effective DRG weights (bulk rules, then overrides). */
+  sideOf(s: ReadonlyScenario): PricingSide {
+    const recalibrated = s.useRecalibratedWeights ? this.recalibration().drgWeight : null;
+    return { parameters: s.parameters, drgWeight: scenarioDrgWeights(this.compiled, s, recalibrated), useRecalibratedWeights: s.useRecalibratedWeights };
   }
 
   /** Per-case payment columns of rows [first, first + count) under one side (for the CLI's export). */
@@ -287,23 +297,6 @@ export class PricingSession {
   }
 }
 
-/** The MDC of each DRG: the first MDC whose steps reach its ADRG (or, for an ambiguity group, the DRG itself). */
-export function drgMdcIds(compiled: CompiledRuleset): Int32Array {
-  const t = compiled.tables;
-  const adrgMdc = new Int32Array(compiled.strings.adrgCodes.length).fill(-1);
-  const drgMdc = new Int32Array(t.drgWeight.length).fill(-1);
-  for (let m = 0; m < t.mdcStepStart.length; m++) {
-    for (let k = t.mdcStepStart[m]!; k < t.mdcStepEnd[m]!; k++) {
-      const target = t.stepTarget[k]!;
-      if (target < 0) continue;
-      if (t.stepKind[k] === STEP_ADRG) { if (adrgMdc[target] === -1) adrgMdc[target] = m; }
-      else if (drgMdc[target] === -1) drgMdc[target] = m;
-    }
-  }
-  for (let d = 0; d < drgMdc.length; d++) if (drgMdc[d] === -1 && t.drgAdrg[d]! >= 0) drgMdc[d] = adrgMdc[t.drgAdrg[d]!]!;
-  return drgMdc;
-}
-
 function sumOf(a: Float64Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]!;
@@ -323,4 +316,31 @@ function keepRows(b: PaymentBreakdown): PaymentBreakdown {
     codes: keep.map((i) => b.codes[i]!), names: keep.map((i) => b.names[i]!), parents: b.parents && keep.map((i) => b.parents![i]!),
     cases: pick(b.cases), costYuan: pick(b.costYuan), base: pickSide(b.base), whatIf: pickSide(b.whatIf),
   };
+}
+
+/** A breakdown as export columns: code, name, cases, cost, payment and margin under base and what-if, deltas, outliers. */
+export function paymentTableColumns(b: PaymentBreakdown, method: PaymentMethod): ExportColumn[] {
+  const minus = (x: Float64Array, y: Float64Array) => x.map((v, i) => v - y[i]!);
+  const money = (name: string, values: Float64Array): ExportColumn => ({ name, kind: 'float', values, decimals: 2 });
+  const count = (name: string, values: Float64Array): ExportColumn => ({ name, kind: 'int', values: Int32Array.from(values) });
+  const value = method === 'drg' ? 'standard_yuan' : 'score';
+  return [
+    ...(b.parents ? [{ name: 'hospital', kind: 'text', values: b.parents } as ExportColumn] : []),
+    { name: 'code', kind: 'text', values: b.codes },
+    { name: 'name', kind: 'text', values: b.names },
+    count('cases', b.cases),
+    money('cost_yuan', b.costYuan),
+    { name: `base_${value}`, kind: 'float', values: b.base.standardOrScore, decimals: method === 'drg' ? 2 : 4 },
+    money('base_payment_yuan', b.base.paymentYuan),
+    money('base_margin_yuan', minus(b.base.paymentYuan, b.costYuan)),
+    ...(b.base.fundYuan ? [money('base_fund_yuan', b.base.fundYuan)] : []),
+    { name: `what_if_${value}`, kind: 'float', values: b.whatIf.standardOrScore, decimals: method === 'drg' ? 2 : 4 },
+    money('what_if_payment_yuan', b.whatIf.paymentYuan),
+    money('what_if_margin_yuan', minus(b.whatIf.paymentYuan, b.costYuan)),
+    ...(b.whatIf.fundYuan ? [money('what_if_fund_yuan', b.whatIf.fundYuan)] : []),
+    money('payment_change_yuan', minus(b.whatIf.paymentYuan, b.base.paymentYuan)),
+    count('what_if_high_cost_cases', b.whatIf.high),
+    count('what_if_low_cost_cases', b.whatIf.low),
+    count('what_if_unpriced_cases', b.whatIf.unpriced),
+  ];
 }

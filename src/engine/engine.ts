@@ -34,6 +34,7 @@ import { WasmCore, type Block } from './wasm-core.ts';
 import type { AnalysisColumns, GroupedColumns, UnitColumn } from './case-columns.ts';
 import { comparisonProblems, PricingSession, type PaymentComparison, type PricingSide } from './engine-pricing.ts';
 import type { PricingRows } from './pricing-layout.ts';
+import { scenarioContext, validateScenario, type ReadonlyScenario, type ScenarioContext } from '../scenario/scenario.ts';
 
 export interface ColumnInfo {
   name: string;
@@ -332,6 +333,32 @@ export class Engine {
         throw new EngineFailure(problems.map((p) => ({ code: p.code, message: p.message, params: { field: p.where.field }, where: { field: p.where.field } })));
       }
       return this.pricingSession().compare(base, whatIf);
+    });
+  }
+
+  /** What scenarios are read and checked against: the loaded ruleset's name, version, defaults and codes. */
+  scenarioContext(): Result<ScenarioContext> {
+    return attempt(() => {
+      if (!this.ruleset) fail('engine.no_ruleset', 'No ruleset is loaded');
+      const c = this.ruleset.compiled;
+      return scenarioContext({ meta: c.meta, parameters: c.parameters }, c.strings);
+    });
+  }
+
+  /**
+   * §10 base vs what-if scenarios priced (§3, §4). A scenario with problems is refused with every problem,
+   * its field prefixed by the side (`whatIf.parameters.budgetYuan`); nothing is priced then.
+   */
+  compareScenarios(base: ReadonlyScenario, whatIf: ReadonlyScenario): Result<PaymentComparison> {
+    return attempt(() => {
+      this.requireGrouped();
+      const ctx = this.scenarioContext();
+      if (!ctx.ok) throw new EngineFailure(ctx.errors);
+      const problems = (['base', 'whatIf'] as const).flatMap((name) => validateScenario(name === 'base' ? base : whatIf, ctx.value)
+        .map((p) => ({ code: p.code, message: p.message, params: { ...p.params, side: name }, where: { field: `${name}.${p.where.field}` } })));
+      if (problems.length) throw new EngineFailure(problems);
+      const session = this.pricingSession();
+      return session.compare(session.sideOf(base), session.sideOf(whatIf));
     });
   }
 

@@ -56,6 +56,8 @@ export const ADRG_KIND = { surgical: 0, non_or: 1, medical: 2, ambiguity: 3 } as
 export interface CompiledRuleset {
   format: typeof COMPILED_FORMAT;
   meta: Ruleset['meta'];
+  /** Default parameters a scenario starts from (§10), as the ruleset gives them. */
+  parameters: NonNullable<Ruleset['parameters']>;
   /** id → code / name. Used to encode case codes and to print results, never while grouping. */
   strings: {
     dxCodes: string[];
@@ -427,6 +429,7 @@ function compileValid(rs: Ruleset): CompiledRuleset {
   return {
     format: COMPILED_FORMAT,
     meta: rs.meta,
+    parameters: rs.parameters ?? {},
     strings: {
       dxCodes: dx.codes, dxNames: dx.names, procCodes: proc.codes, procNames: proc.names,
       mdcCodes: rs.mdcs.map((m) => m.code), mdcNames: rs.mdcs.map((m) => m.name ?? ''),

@@ -8,6 +8,7 @@ import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import { ROOT } from '../../src/engine/node/wasm-build.ts';
 import { HISTOGRAM_BINS, type PaymentBreakdown, type PricingSide } from '../../src/engine/engine-pricing.ts';
 import { defaultPricingParameters, type PricingParameters } from '../../src/scenario/pricing-parameters.ts';
+import { baseScenario, cloneScenario } from '../../src/scenario/scenario.ts';
 import { handTable, ipc } from '../fixtures/case-tables.ts';
 
 const MINI = readFileSync(join(ROOT, 'docs', 'examples', 'mini-ruleset.json'), 'utf8');
@@ -135,5 +136,44 @@ describe('bad parameters are refused at the field; nothing is priced', () => {
   it('a weight override is priced: HC23 1.28 → 1.5 adds 2200 at rate 10000', () => {
     const c = compare(params(), params({ drgWeightOverrides: { HC23: 1.5 } }));
     expect(c.drg.whatIf.paymentYuan - c.drg.base.paymentYuan).toBeCloseTo(2200, 6);
+  });
+});
+
+describe('§10 scenarios through the engine', () => {
+  function scenarios() {
+    const ctx = engine.scenarioContext();
+    if (!ctx.ok) throw new Error(JSON.stringify(ctx.errors));
+    const base = baseScenario(ctx.value);
+    base.parameters = params();
+    return { base, whatIf: cloneScenario(base) };
+  }
+
+  it('a bulk +10 % on ADRG HC2 prices HC23 at 1.408 and HC25 at 1.122: +2300 at rate 10000', () => {
+    const { base, whatIf } = scenarios();
+    whatIf.weightAdjustments = [{ scope: 'adrg', code: 'HC2', percent: 10 }];
+    const r = engine.compareScenarios(base, whatIf);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.value.drg.whatIf.paymentYuan - r.value.drg.base.paymentYuan).toBeCloseTo(2300, 6);
+  });
+
+  it('a single override wins over the bulk rule', () => {
+    const { base, whatIf } = scenarios();
+    whatIf.weightAdjustments = [{ scope: 'mdc', code: 'MDCH', percent: -50 }];
+    whatIf.parameters.drgWeightOverrides = { HC23: 1.28, HC25: 1.02, HS21: 0.98 };
+    const r = engine.compareScenarios(base, whatIf);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.value.drg.whatIf.paymentYuan).toBeCloseTo(r.value.drg.base.paymentYuan, 6);
+  });
+
+  it('problems name the side and the field; an unknown ADRG in a bulk rule too', () => {
+    const { base, whatIf } = scenarios();
+    whatIf.parameters.drgRateMode = 'budget';
+    whatIf.parameters.budgetYuan = 0;
+    whatIf.weightAdjustments = [{ scope: 'adrg', code: 'ZZ9', percent: 5 }];
+    const r = engine.compareScenarios(base, whatIf);
+    expect(r.ok ? [] : r.errors.map((e) => [e.code, e.where?.field])).toEqual([
+      ['param.budget_zero', 'whatIf.parameters.budgetYuan'],
+      ['scenario.unknown_adrg', 'whatIf.weightAdjustments[0].code'],
+    ]);
   });
 });

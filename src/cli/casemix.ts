@@ -15,6 +15,7 @@ import { importCsvDir } from '../rules/node/import-csv-dir.ts';
 import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
 import { writeDemoRuleset } from '../rules/demo/write-demo-ruleset.ts';
 import { generateCommand } from './generate-command.ts';
+import { priceCommand } from './price-command.ts';
 import { textTable } from './text-table.ts';
 
 const USAGE = `casemix — 病组工作台 Casemix Workbench command line
@@ -32,6 +33,10 @@ Usage:
   casemix group CASES [--ruleset R] [--out OUT.arrow|OUT.csv]
                                         group cases (demo ruleset by default); prints 入组率, CMI and time;
                                         --out writes case_id, mdc, adrg, drg, severity, reason per case
+  casemix price CASES [--ruleset R] [--scenario S.json] [--out OUT.arrow|OUT.csv]
+                                        DRG (§3) and DIP (§4) payment under the ruleset's defaults or a
+                                        scenario (saved from the Payment page): fund, hospitals, margins,
+                                        outliers; --out writes the per-case payment columns
   casemix explain CASES --case ID [--ruleset R]
                                         the grouper's path for one case, step by step
   casemix ruleset check R.json          validate a ruleset (casemix-ruleset/1 or CHS-DRG layout)
@@ -317,6 +322,15 @@ async function main(argv: string[]): Promise<number> {
       const [out, files] = option(a, '--out');
       if (files.length !== 1) break;
       return group(files[0], ruleset, out);
+    }
+    case 'price': {
+      const [ruleset, a] = option(rest, '--ruleset');
+      const [scenario, b] = option(a, '--scenario');
+      const [out, files] = option(b, '--out');
+      if (files.length !== 1) break;
+      const ready = await engineWith(files[0], ruleset);
+      if (!ready) return 1;
+      return priceCommand(ready.engine, { scenarioPath: scenario, out });
     }
     case 'explain': {
       const [ruleset, a] = option(rest, '--ruleset');

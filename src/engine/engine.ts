@@ -362,13 +362,16 @@ export class Engine {
     });
   }
 
-  /** Per-case payment columns for rows [first, first + count) under one parameter set. */
-  pricedRows(side: PricingSide, first: number, count: number): Result<PricingRows> {
+  /** Per-case payment columns for rows [first, first + count) under one scenario (checked first). */
+  pricedRows(scenario: ReadonlyScenario, first: number, count: number): Result<PricingRows> {
     return attempt(() => {
-      const g = this.requireGrouped();
-      const problems = comparisonProblems(side, side, g.compiled.strings.drgCodes).filter((p) => p.where.field.startsWith('base.'));
-      if (problems.length) throw new EngineFailure(problems.map((p) => ({ code: p.code, message: p.message, where: { field: p.where.field.slice(5) } })));
-      return this.pricingSession().priceRows(side, first, count);
+      this.requireGrouped();
+      const ctx = this.scenarioContext();
+      if (!ctx.ok) throw new EngineFailure(ctx.errors);
+      const problems = validateScenario(scenario, ctx.value);
+      if (problems.length) throw new EngineFailure(problems.map((p) => ({ code: p.code, message: p.message, params: p.params, where: { field: p.where.field } })));
+      const session = this.pricingSession();
+      return session.priceRows(session.sideOf(scenario), first, count);
     });
   }
 

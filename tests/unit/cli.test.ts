@@ -173,3 +173,32 @@ describe('casemix ruleset import (CSV tables)', () => {
     expect(run.stderr).toContain('nothing written');
   });
 });
+
+describe('casemix price', () => {
+  const MINI = join(__dirname, '..', '..', 'docs', 'examples', 'mini-ruleset.json');
+  const cases = join(dir, 'price.arrow');
+  writeFileSync(cases, ipc(handTable([
+    { case_id: 'P1', hospital_level: 3, insurance_type: '职工', department: '普外科', total_cost: 21000, los: 8, principal_dx: 'K80.100', principal_proc: '51.2300', secondary_dx: ['E11.900'] },
+    { case_id: 'P2', hospital_level: 3, insurance_type: '居民', department: '普外科', total_cost: 16000, los: 6, principal_dx: 'K80.100', principal_proc: '51.2300', secondary_dx: [] },
+  ])));
+
+  it('§3 prints the fund and margin under the ruleset defaults (16,800 at level 3) and writes per-case payment', () => {
+    const out = join(dir, 'priced.csv');
+    const text = execFileSync(process.execPath, [BIN, 'price', cases, '--ruleset', MINI, '--out', out], { encoding: 'utf8' });
+    // HC23 1.28 × 16800 = 21504 (职工 0.85 → 18278.40); HC25 1.02 × 16800 = 17136 (居民 0.70 → 11995.20).
+    expect(text).toMatch(/fund expenditure 医保基金支出\s+30,273\.60/);
+    expect(text).toMatch(/hospital margin 医保盈亏\s+1,640\.00/);
+    const rows = readFileSync(out, 'utf8').slice(1).trim().split('\r\n');
+    expect(rows[0]).toContain('case_id,drg,drg_standard_yuan,drg_payment_yuan,drg_outlier');
+    expect(rows[1]).toMatch(/^P1,HC23,21504\.00,21504\.00,normal,0,18278\.40,3225\.60,/);
+  });
+
+  it('a scenario for another ruleset is refused, naming both', () => {
+    const file = join(dir, 'other.json');
+    writeFileSync(file, JSON.stringify({ format: 'casemix-scenario/1', name: 'x', ruleset: { name: 'Other', version: '9' }, parameters: {}, weightAdjustments: [], useRecalibratedWeights: false, formulas: '' }));
+    const run = spawnSync(process.execPath, [BIN, 'price', cases, '--ruleset', MINI, '--scenario', file], { encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('scenario.ruleset_mismatch');
+    expect(run.stderr).toContain('Other');
+  });
+});

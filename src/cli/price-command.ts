@@ -1,0 +1,132 @@
+// `casemix price`: §3 DRG and §4 DIP payment of a case file under the ruleset's defaults or a scenario file,
+// a printed summary (fund, hospitals, margins, outliers) and optionally the per-case payment columns.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Engine } from '../engine/engine.ts';
+import type { EngineError } from '../engine/engine-errors.ts';
+import type { MethodResult, PaymentComparison, PaymentTotals } from '../engine/engine-pricing.ts';
+import { exportColumns, type ExportColumn } from '../data/table-export.ts';
+import { formatCount, formatYuan } from '../i18n/number-format.ts';
+import { baseScenario, parseScenario, type Scenario } from '../scenario/scenario.ts';
+import { textTable } from './text-table.ts';
+
+const LOCALE = 'en-US';
+/** Cases priced per call when writing per-case columns: bounded temporary memory in the core. */
+const ROWS_PER_CALL = 262_144;
+/** In FLAG order (pricing-layout.ts): 0 normal, 1 high, 2 low, 3 unpriced. */
+const FLAG_NAMES = ['normal', 'high', 'low', 'unpriced'] as const;
+
+export interface PriceOptions {
+  scenarioPath?: string;
+  out?: string;
+  log?: (line: string) => void;
+  error?: (errors: EngineError[]) => void;
+}
+
+/** Prices the loaded cases; returns the exit code. */
+export function priceCommand(engine: Engine, options: PriceOptions): number {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const error = options.error ?? ((errors: EngineError[]) => errors.forEach((e) => console.error(`error [${e.code}]: ${e.message}`)));
+  const ctx = engine.scenarioContext();
+  if (!ctx.ok) return error(ctx.errors), 1;
+  const base = baseScenario(ctx.value, 'base');
+  let scenario: Scenario = base;
+  if (options.scenarioPath) {
+    const read = parseScenario(readFileSync(options.scenarioPath, 'utf8'), basename(options.scenarioPath), ctx.value);
+    if (!read.ok) return error(read.problems.map((p) => ({ code: p.code, message: p.message, params: p.params, where: { file: p.where.file, field: p.where.field } }))), 1;
+    scenario = read.scenario;
+  }
+  const t0 = performance.now();
+  const compared = engine.compareScenarios(base, scenario);
+  if (!compared.ok) return error(compared.errors), 1;
+  const ms = performance.now() - t0;
+  printSummary(compared.value, options.scenarioPath ? basename(options.scenarioPath) : null, log);
+  log(`time: pricing base and scenario ${ms.toFixed(0)} ms`);
+
+  if (options.out) {
+    const info = engine.caseFileInfo()!;
+    const columns = perCaseColumns(engine, scenario, info.rows);
+    if (!columns.ok) return error(columns.errors), 1;
+    writeFileSync(options.out, exportColumns(columns.value, options.out.toLowerCase().endsWith('.csv') ? 'csv' : 'arrow'));
+    log(`wrote ${options.out}: ${formatCount(info.rows, LOCALE)} cases`);
+  }
+  return 0;
+}
+
+function printSummary(c: PaymentComparison, scenarioName: string | null, log: (line: string) => void): void {
+  const yuan = (v: number) => formatYuan(v, LOCALE);
+  const r = c.resolved.whatIf;
+  log(`DRG base rate (yuan) level 1/2/3: ${[1, 2, 3].map((l) => yuan(r.drgRateYuan[l]!)).join(' / ')}   DIP point value: ${yuan(r.dipPointValueYuan)}`);
+  for (const [name, m] of [['DRG', c.drg], ['DIP', c.dip]] as const) {
+    log('');
+    log(`${name} payment — ${formatCount(m.cases, LOCALE)} cases, cost ${yuan(m.costYuan)} yuan${scenarioName ? ` (scenario ${scenarioName} vs ruleset defaults)` : ''}`);
+    log(totalsTable(m, scenarioName !== null));
+    log('');
+    log(hospitalTable(m));
+  }
+}
+
+function totalsTable(m: MethodResult, withBase: boolean): string {
+  const yuan = (v: number) => formatYuan(v, LOCALE);
+  const rows: [string, (t: PaymentTotals) => number, boolean][] = [
+    ['fund expenditure 医保基金支出', (t) => t.fundYuan, true],
+    ['hospital revenue 医院收入', (t) => t.revenueYuan, true],
+    ['hospital margin 医保盈亏', (t) => t.marginYuan, true],
+    ['patient burden 个人负担', (t) => t.patientYuan, true],
+    ['high-cost cases 高倍率', (t) => t.high, false],
+    ['low-cost cases 低倍率', (t) => t.low, false],
+    ['unpriced (paid by item) 未定价', (t) => t.unpriced, false],
+    ['special review ≥ 2× 专项审核', (t) => t.review, false],
+  ];
+  const cell = (v: number, money: boolean) => (money ? yuan(v) : formatCount(v, LOCALE));
+  const header = withBase ? ['', 'ruleset defaults', 'scenario', 'change'] : ['', 'value'];
+  return textTable(header, rows.map(([label, get, money]) => (withBase
+    ? [label, cell(get(m.base), money), cell(get(m.whatIf), money), cell(get(m.whatIf) - get(m.base), money)]
+    : [label, cell(get(m.whatIf), money)])), new Set([1, 2, 3]));
+}
+
+function hospitalTable(m: MethodResult): string {
+  const h = m.hospitals;
+  const yuan = (v: number) => formatYuan(v, LOCALE);
+  return textTable(['hospital', 'cases', 'cost', 'payment', 'margin', 'high', 'low'], h.codes.map((code, i) => [
+    code, formatCount(h.cases[i]!, LOCALE), yuan(h.costYuan[i]!), yuan(h.whatIf.paymentYuan[i]!),
+    yuan(h.whatIf.paymentYuan[i]! - h.costYuan[i]!), formatCount(h.whatIf.high[i]!, LOCALE), formatCount(h.whatIf.low[i]!, LOCALE),
+  ]), new Set([1, 2, 3, 4, 5, 6]));
+}
+
+/** case_id and the per-case §3/§4 columns, priced in slices so the core's temporaries stay small. */
+function perCaseColumns(engine: Engine, scenario: Scenario, n: number) {
+  const parts = { drgStd: new Float64Array(n), drgPay: new Float64Array(n), drgFlag: new Uint8Array(n), review: new Uint8Array(n),
+    drgFund: new Float64Array(n), dipScore: new Float64Array(n), dipPay: new Float64Array(n), dipFlag: new Uint8Array(n), dipFund: new Float64Array(n) };
+  for (let first = 0; first < n; first += ROWS_PER_CALL) {
+    const count = Math.min(ROWS_PER_CALL, n - first);
+    const r = engine.pricedRows(scenario, first, count);
+    if (!r.ok) return r;
+    const v = r.value;
+    parts.drgStd.set(v.drgStandardYuan, first); parts.drgPay.set(v.drgPaymentYuan, first); parts.drgFlag.set(v.drgOutlier, first);
+    parts.review.set(v.specialReview, first); parts.drgFund.set(v.drgFundYuan, first); parts.dipScore.set(v.dipCaseScore, first);
+    parts.dipPay.set(v.dipPaymentYuan, first); parts.dipFlag.set(v.dipDeviation, first); parts.dipFund.set(v.dipFundYuan, first);
+  }
+  const { compiled, out } = engine.groupingOutput();
+  const money = (name: string, values: Float64Array): ExportColumn => ({ name, kind: 'float', values, decimals: 2 });
+  const flags = (a: Uint8Array) => Array.from(a, (f) => FLAG_NAMES[f] ?? 'normal');
+  const dipGroups = engine.analysisColumns();
+  const dipIds = engine.core.i32(dipGroups.grouped.dipGroup, n);
+  const columns: ExportColumn[] = [
+    { name: 'case_id', kind: 'text', values: engine.caseIds() },
+    { name: 'drg', kind: 'text', values: Array.from(out.drg, (id) => (id >= 0 ? compiled.strings.drgCodes[id]! : '0000')) },
+    money('drg_standard_yuan', parts.drgStd),
+    money('drg_payment_yuan', parts.drgPay),
+    { name: 'drg_outlier', kind: 'text', values: flags(parts.drgFlag) },
+    { name: 'special_review', kind: 'int', values: Int32Array.from(parts.review) },
+    money('drg_fund_yuan', parts.drgFund),
+    money('drg_patient_yuan', parts.drgPay.map((p, i) => p - parts.drgFund[i]!)),
+    { name: 'dip_group', kind: 'text', values: Array.from(dipIds, (id) => (id >= 0 ? compiled.strings.dipGroupCodes[id]! : '')) },
+    { name: 'dip_case_score', kind: 'float', values: parts.dipScore, decimals: 4 },
+    money('dip_payment_yuan', parts.dipPay),
+    { name: 'dip_deviation', kind: 'text', values: flags(parts.dipFlag) },
+    money('dip_fund_yuan', parts.dipFund),
+    money('dip_patient_yuan', parts.dipPay.map((p, i) => p - parts.dipFund[i]!)),
+  ];
+  return { ok: true as const, value: columns };
+}

@@ -9,3 +9,4 @@ export { drgTablesWords, drgTablesInit, drgTablesRelease } from './rule-tables';
 export { drgCasesWords, drgOutWords, drgGroup } from './drg-grouper';
 export { dipTablesWords, dipTablesRelease, dipCasesWords, dipOutWords, dipGroup } from './dip-grouper';
 export { pricingParamWords, pricingScalarSlots, pricingCaseWords, pricingRowWords, pricingAggregateFields, pricingResolve, pricingRows, pricingAggregate, pricingCaseSums, pricingRatioHistogram } from './pricing';
+export { evalLayout, evalLayout2, periodCode, evalDrgSums, evalSliceIds, evalSliceSums } from './evaluation';

@@ -17,6 +17,7 @@ import { summaryBuffers, summaryColumns, type UnitSummary } from '../src/engine/
 import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
 import { paymentTableColumns, type PaymentComparison, type PaymentMethod } from '../src/engine/engine-pricing.ts';
 import type { Scenario, ScenarioContext } from '../src/scenario/scenario.ts';
+import type { EvaluationRequest, EvaluationTable } from '../src/engine/engine-evaluation.ts';
 
 // One engine per worker: calls that arrive while the core compiles share the same promise, so none
 // of them can end up holding (and filling) an engine that another replaces.
@@ -182,6 +183,20 @@ const api = {
   async departmentSummary(): Promise<Result<UnitSummary>> {
     const result = (await ready()).departmentSummary();
     return result.ok ? Comlink.transfer(result, summaryBuffers(result.value)) : result;
+  },
+
+  /** §5 indicators by unit and period, composite scores, year-on-year; arrays are fresh, so transferred. */
+  async evaluate(request: Omit<EvaluationRequest, 'benchmark'> & { useBenchmark?: boolean }): Promise<Result<EvaluationTable>> {
+    const result = (await ready()).evaluate(request);
+    return result.ok ? Comlink.transfer(result, buffersOf(result.value)) : result;
+  },
+
+  async loadBenchmark(buffer: ArrayBuffer, file: string) {
+    return (await ready()).loadBenchmark(new Uint8Array(buffer), file);
+  },
+
+  async clearBenchmark(): Promise<void> {
+    (await ready()).clearBenchmark();
   },
 
   /** What scenarios are read and checked against (the loaded ruleset's name, version, defaults, codes). */

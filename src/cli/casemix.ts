@@ -16,6 +16,7 @@ import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
 import { writeDemoRuleset } from '../rules/demo/write-demo-ruleset.ts';
 import { generateCommand } from './generate-command.ts';
 import { priceCommand } from './price-command.ts';
+import { EVALUATE_USAGE, evaluateCommand, parseEvaluateOptions } from './evaluate-command.ts';
 import { textTable } from './text-table.ts';
 
 const USAGE = `casemix — 病组工作台 Casemix Workbench command line
@@ -37,6 +38,7 @@ Usage:
                                         DRG (§3) and DIP (§4) payment under the ruleset's defaults or a
                                         scenario (saved from the Payment page): fund, hospitals, margins,
                                         outliers; --out writes the per-case payment columns
+${EVALUATE_USAGE}
   casemix explain CASES --case ID [--ruleset R]
                                         the grouper's path for one case, step by step
   casemix ruleset check R.json          validate a ruleset (casemix-ruleset/1 or CHS-DRG layout)
@@ -331,6 +333,16 @@ async function main(argv: string[]): Promise<number> {
       const ready = await engineWith(files[0], ruleset);
       if (!ready) return 1;
       return priceCommand(ready.engine, { scenarioPath: scenario, out });
+    }
+    case 'evaluate': {
+      const parsed = parseEvaluateOptions(rest);
+      if (typeof parsed === 'string') {
+        console.error(`casemix evaluate: ${parsed}`);
+        return 2;
+      }
+      const ready = await engineWith(parsed.cases, parsed.ruleset);
+      if (!ready) return 1;
+      return evaluateCommand(ready.engine, parsed.args);
     }
     case 'explain': {
       const [ruleset, a] = option(rest, '--ruleset');

@@ -4,7 +4,7 @@ import type { Table } from 'apache-arrow';
 import { readCaseTable, schemaProblems } from '../data/arrow-case-file.ts';
 import { REQUIRED_COLUMNS } from '../data/case-schema.ts';
 import { csvToArrow, type CsvImportOptions } from '../data/csv-to-arrow.ts';
-import { attempt, EngineFailure, fail, type Result } from './engine-errors.ts';
+import { attempt, EngineFailure, fail, type EngineError, type Result } from './engine-errors.ts';
 import {
   placeCodeIds, placeCodeList, placeDayColumn, placeFloat64Column, placeInt32Column, placeInt32OrMissing, placeSex,
   placeUtf8Ids, nullRows, type IdListColumn,
@@ -34,6 +34,8 @@ import { WasmCore, type Block } from './wasm-core.ts';
 import type { AnalysisColumns, GroupedColumns, UnitColumn } from './case-columns.ts';
 import { comparisonProblems, PricingSession, type PaymentComparison, type PricingSide } from './engine-pricing.ts';
 import type { PricingRows } from './pricing-layout.ts';
+import { evaluate, type EvaluationRequest, type EvaluationTable } from './engine-evaluation.ts';
+import { parseBenchmarkCsv, type BenchmarkTable } from '../evaluation/benchmark-table.ts';
 import { scenarioContext, validateScenario, type ReadonlyScenario, type ScenarioContext } from '../scenario/scenario.ts';
 
 export interface ColumnInfo {
@@ -157,6 +159,8 @@ export class Engine {
   private grouped: Grouped | null = null;
   private quality: QualityFinding[] | null = null;
   private pricing: PricingSession | null = null;
+  /** A §5 benchmark table (mean LOS and cost per DRG) the evaluation may use instead of the loaded population. */
+  private benchmark: BenchmarkTable | null = null;
 
   constructor(readonly core: WasmCore) {}
 
@@ -334,6 +338,31 @@ export class Engine {
       }
       return this.pricingSession().compare(base, whatIf);
     });
+  }
+
+  /**
+   * §5 evaluation indicators by unit and period, with composite scores (§10 formulas) and year-on-year.
+   * With `useBenchmark`, the loaded benchmark table is the reference for the consumption indices.
+   */
+  evaluate(request: Omit<EvaluationRequest, 'benchmark'> & { useBenchmark?: boolean }): Result<EvaluationTable> {
+    return attempt(() => {
+      const { useBenchmark, ...rest } = request;
+      if (useBenchmark && !this.benchmark) fail('evaluation.no_benchmark', 'No benchmark table is loaded');
+      return evaluate(this.core, this.analysisColumns(), { ...rest, benchmark: useBenchmark ? this.benchmark : null });
+    });
+  }
+
+  /** Reads a benchmark CSV (DRG, mean LOS, mean cost); a bad file is refused and the previous one kept. */
+  loadBenchmark(bytes: Uint8Array, file: string): Result<{ file: string; drgs: number; hasLos: boolean; hasCost: boolean; warnings: EngineError[] }> {
+    return attempt(() => {
+      const table = parseBenchmarkCsv(bytes, file);
+      this.benchmark = table;
+      return { file: table.file, drgs: table.codes.length, hasLos: table.hasLos, hasCost: table.hasCost, warnings: table.warnings };
+    }, { file });
+  }
+
+  clearBenchmark(): void {
+    this.benchmark = null;
   }
 
   /** What scenarios are read and checked against: the loaded ruleset's name, version, defaults and codes. */

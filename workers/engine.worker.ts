@@ -210,6 +210,17 @@ const api = {
     return result.ok ? Comlink.transfer(result, buffersOf(result.value)) : result;
   },
 
+  /** The §3 special-review list (cases ≥ the multiple × standard) under a scenario, a page at a time. */
+  async specialReviewCases(scenario: Scenario, offset: number, limit: number) {
+    return (await ready()).specialReviewCases(scenario, offset, limit);
+  },
+
+  /** §3 weights and §4 scores recalibrated from the loaded cases (copies, transferred). */
+  async recalibration() {
+    const result = (await ready()).recalibration();
+    return result.ok ? Comlink.transfer(result, buffersOf(result.value)) : result;
+  },
+
   async exportPayment(table: PaymentTable, method: PaymentMethod, base: Scenario, whatIf: Scenario, format: ExportFormat): Promise<Result<Uint8Array>> {
     const result = (await ready()).compareScenarios(base, whatIf);
     if (!result.ok) return result;

@@ -2,7 +2,7 @@
 // Wasm pricing core, summed per hospital, department, MDC, DRG and DIP group. Never regroups or reparses.
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import { validatePricingParameters, type ParameterProblem, type PricingParameters } from '../scenario/pricing-parameters.ts';
-import { recalibrateDipScores, recalibrateDrgWeights } from '../scenario/weight-recalibration.ts';
+import { recalibrateDipScores, recalibrateDrgWeights, type Recalibration } from '../scenario/weight-recalibration.ts';
 import type { ReadonlyScenario } from '../scenario/scenario.ts';
 import { drgMdcIds, scenarioDrgWeights } from '../scenario/weight-adjustments.ts';
 import type { AnalysisColumns, GroupedColumns } from './case-columns.ts';
@@ -110,7 +110,7 @@ export class PricingSession {
   private readonly unitIds: Block | null;
   private readonly nUnits: number;
   private readonly sums: CaseSums;
-  private calibration: PricingCalibration | null = null;
+  private recalibration: { drg: Recalibration; dip: Recalibration } | null = null;
   private baseCache: { key: string; summary: ReturnType<typeof pricingSummary>; histogram: RatioHistogram } | null = null;
 
   constructor(
@@ -171,7 +171,7 @@ export class PricingSession {
 
   /** A scenario as a side: its parameters and its effective DRG weights (bulk rules, then overrides). */
   sideOf(s: ReadonlyScenario): PricingSide {
-    const recalibrated = s.useRecalibratedWeights ? this.recalibration().drgWeight : null;
+    const recalibrated = s.useRecalibratedWeights ? this.recalibrated().drg.value : null;
     return { parameters: s.parameters, drgWeight: scenarioDrgWeights(this.compiled, s, recalibrated), useRecalibratedWeights: s.useRecalibratedWeights };
   }
 
@@ -184,7 +184,7 @@ export class PricingSession {
   }
 
   private inputs(side: PricingSide) {
-    const calibration = side.useRecalibratedWeights ? this.recalibration() : {};
+    const calibration = side.useRecalibratedWeights ? this.calibration() : {};
     const drgWeight = side.drgWeight ?? calibration.drgWeight;
     return buildPricingInputs(side.parameters, this.compiled, this.columns.insuranceType.labels, { ...calibration, drgWeight });
   }
@@ -197,14 +197,17 @@ export class PricingSession {
   }
 
   /** §3 recalibration from the loaded cases, once per case set (a sort per group, in JavaScript). */
-  private recalibration(): PricingCalibration {
-    if (!this.calibration) {
+  recalibrated(): { drg: Recalibration; dip: Recalibration } {
+    if (!this.recalibration) {
       const { drg, dipGroup, costYuan } = this.plain();
-      const w = recalibrateDrgWeights(this.compiled, drg, costYuan);
-      const d = recalibrateDipScores(this.compiled, dipGroup, costYuan);
-      this.calibration = { drgWeight: w.value, dipScore: d.value, dipMeanCostYuan: d.meanCostYuan };
+      this.recalibration = { drg: recalibrateDrgWeights(this.compiled, drg, costYuan), dip: recalibrateDipScores(this.compiled, dipGroup, costYuan) };
     }
-    return this.calibration;
+    return this.recalibration;
+  }
+
+  private calibration(): PricingCalibration {
+    const r = this.recalibrated();
+    return { drgWeight: r.drg.value, dipScore: r.dip.value, dipMeanCostYuan: r.dip.meanCostYuan };
   }
 
   private method(

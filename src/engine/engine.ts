@@ -34,6 +34,7 @@ import { WasmCore, type Block } from './wasm-core.ts';
 import type { AnalysisColumns, GroupedColumns, UnitColumn } from './case-columns.ts';
 import { comparisonProblems, PricingSession, type PaymentComparison, type PricingSide } from './engine-pricing.ts';
 import type { PricingRows } from './pricing-layout.ts';
+import type { Recalibration } from '../scenario/weight-recalibration.ts';
 import { evaluate, type EvaluationRequest, type EvaluationTable } from './engine-evaluation.ts';
 import { parseBenchmarkCsv, type BenchmarkTable } from '../evaluation/benchmark-table.ts';
 import { scenarioContext, validateScenario, type ReadonlyScenario, type ScenarioContext } from '../scenario/scenario.ts';
@@ -105,6 +106,22 @@ interface Grouped {
   /** out.drg and dipOut.group again, resident in Wasm for the pricing and evaluation kernels. */
   resident: GroupedColumns;
 }
+
+/** A case on the §3 special-review list. */
+export interface ReviewCase {
+  row: number;
+  caseId: string;
+  hospital: string;
+  department: string;
+  drg: string;
+  costYuan: number;
+  standardYuan: number;
+  /** cost ÷ payment standard. */
+  ratio: number;
+}
+
+/** Cases priced per call when the engine walks every case (bounded temporaries in the core). */
+const PRICING_SLICE = 262_144;
 
 /** One row of a page of cases, for the tables a person reads. */
 export interface CaseRow {
@@ -388,6 +405,51 @@ export class Engine {
       if (problems.length) throw new EngineFailure(problems);
       const session = this.pricingSession();
       return session.compare(session.sideOf(base), session.sideOf(whatIf));
+    });
+  }
+
+  /**
+   * §3 special-review list (Yantai practice): cases at or above special_review_multiple × their payment
+   * standard under a scenario, costliest ratio first; priced in slices so temporaries stay small.
+   */
+  specialReviewCases(scenario: ReadonlyScenario, offset: number, limit: number): Result<{ total: number; rows: ReviewCase[] }> {
+    return attempt(() => {
+      const g = this.requireGrouped();
+      const s = this.requireCases();
+      const hits: { row: number; ratio: number; standard: number }[] = [];
+      const cost = this.core.f64(s.totalCost, s.rows).slice();
+      for (let first = 0; first < s.rows; first += PRICING_SLICE) {
+        const count = Math.min(PRICING_SLICE, s.rows - first);
+        const r = this.pricedRows(scenario, first, count);
+        if (!r.ok) throw new EngineFailure(r.errors);
+        const { specialReview, drgStandardYuan } = r.value;
+        for (let k = 0; k < count; k++) {
+          if (specialReview[k]) hits.push({ row: first + k, ratio: cost[first + k]! / drgStandardYuan[k]!, standard: drgStandardYuan[k]! });
+        }
+      }
+      hits.sort((a, b) => b.ratio - a.ratio || a.row - b.row);
+      const a = s.analysis;
+      const label = (c: UnitColumn, row: number) => {
+        const id = this.core.i32(c.ids, s.rows)[row]!;
+        return id >= 0 ? c.labels[id]! : '';
+      };
+      const rows = hits.slice(offset, offset + limit).map((h): ReviewCase => ({
+        row: h.row, caseId: this.caseIdAt(h.row), hospital: label(a.hospital, h.row), department: label(a.department, h.row),
+        drg: g.compiled.strings.drgCodes[g.out.drg[h.row]!] ?? '0000', costYuan: cost[h.row]!, standardYuan: h.standard, ratio: h.ratio,
+      }));
+      return { total: hits.length, rows };
+    });
+  }
+
+  /** §3 weights (and §4 scores) recalibrated from the loaded cases, with each group's source and case counts. */
+  recalibration(): Result<{ drg: Recalibration; dip: Recalibration }> {
+    return attempt(() => {
+      this.requireGrouped();
+      const r = this.pricingSession().recalibrated();
+      const copy = (x: Recalibration): Recalibration => ({
+        ...x, value: x.value.slice(), meanCostYuan: x.meanCostYuan.slice(), cases: x.cases.slice(), keptCases: x.keptCases.slice(), source: x.source.slice(),
+      });
+      return { drg: copy(r.drg), dip: copy(r.dip) };
     });
   }
 

@@ -10,6 +10,8 @@
 //   the parent pool (all cases of all its groups) trimmed at the pool's percentiles, mean ÷ overall mean.
 // - Overall mean = mean cost of every kept case, each case judged by the bounds its group's value came from
 //   (its own group's, or its parent pool's for a small group).
+// - Trimming that would leave no case (a pool of two: both lie outside P2.5–P97.5) keeps them all instead,
+//   bounds = min and max, so a small pool still gives a value rather than none.
 // - Cases with no group (−1) or a cost that is not a finite number ≥ 0 are left out. A group without cases
 //   keeps the value it had (source "kept").
 import { DIP_CATEGORY_LENGTH } from '../rules/ruleset-format.ts';
@@ -65,6 +67,12 @@ function bucketSorted(key: Int32Array, cost: Float64Array, nKeys: number): { sta
   return { start, values };
 }
 
+/** Percentile bounds of sorted values a[from .. to), widened to min … max when they would keep no value. */
+function trimBounds(a: Float64Array, from: number, to: number, trim: Readonly<TrimOptions>): [number, number] {
+  const lo = percentileSorted(a, from, to, trim.lowPercentile), hi = percentileSorted(a, from, to, trim.highPercentile);
+  return to > from && within(a, from, to, lo, hi).n === 0 ? [a[from]!, a[to - 1]!] : [lo, hi];
+}
+
 /** Kept count and Σ cost of sorted values a[from .. to) within [lo, hi]. */
 function within(a: Float64Array, from: number, to: number, lo: number, hi: number): { n: number; sum: number } {
   let n = 0, sum = 0;
@@ -100,8 +108,7 @@ export function recalibrate(
   const parentLo = new Float64Array(nParents), parentHi = new Float64Array(nParents), parentMean = new Float64Array(nParents);
   for (let k = 0; k < nParents; k++) {
     const from = byParent.start[k]!, to = byParent.start[k + 1]!;
-    parentLo[k] = percentileSorted(byParent.values, from, to, trim.lowPercentile);
-    parentHi[k] = percentileSorted(byParent.values, from, to, trim.highPercentile);
+    [parentLo[k], parentHi[k]] = trimBounds(byParent.values, from, to, trim);
     const w = within(byParent.values, from, to, parentLo[k]!, parentHi[k]!);
     parentMean[k] = w.n > 0 ? w.sum / w.n : NaN;
   }
@@ -117,8 +124,7 @@ export function recalibrate(
     const parent = parentOf[k]!;
     const inherit = n < trim.minCases && parent >= 0 && parent < nParents;
     if (n === 0) { source[k] = RECALIBRATION_SOURCE.kept; continue; }
-    const lo = inherit ? parentLo[parent]! : percentileSorted(byGroup.values, from, to, trim.lowPercentile);
-    const hi = inherit ? parentHi[parent]! : percentileSorted(byGroup.values, from, to, trim.highPercentile);
+    const [lo, hi] = inherit ? [parentLo[parent]!, parentHi[parent]!] : trimBounds(byGroup.values, from, to, trim);
     const w = within(byGroup.values, from, to, lo, hi);
     keptCases[k] = w.n;
     keptTotal += w.n;

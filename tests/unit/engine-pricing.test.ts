@@ -177,3 +177,31 @@ describe('§10 scenarios through the engine', () => {
     ]);
   });
 });
+
+describe('§3 special review and recalibration through the engine', () => {
+  it('lists cases at ≥ 2 × standard, costliest ratio first, and none below', () => {
+    const ctx = engine.scenarioContext();
+    if (!ctx.ok) throw new Error('no context');
+    const s = baseScenario(ctx.value);
+    // Level-3 rate 8000: P1 standard 1.28 × 8000 = 10240, r = 21000 ÷ 10240 = 2.05 → listed; P2 16000 ÷ 8160 = 1.96 → not.
+    s.parameters = params({ drgBaseRateYuan: { 1: 8000, 2: 9000, 3: 8000 } });
+    const r = engine.specialReviewCases(s, 0, 10);
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    expect(r.value.total).toBe(1);
+    expect(r.value.rows[0]).toMatchObject({ caseId: 'P1', hospital: 'H01', department: '普外科', drg: 'HC23', costYuan: 21000, standardYuan: 10240 });
+    expect(r.value.rows[0]!.ratio).toBeCloseTo(21000 / 10240, 12);
+  });
+
+  it('§3 recalibration: groups with fewer than 5 cases inherit their ADRG pool; the overall mean is of kept cases', () => {
+    const r = engine.recalibration();
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const codes = ['HC23', 'HC25', 'HS21'];
+    // Three one-case DRGs: each inherits its ADRG's pool (HC2: 21000 and 16000, R-7 2.5–97.5 % keeps both).
+    const overall = (21000 + 16000 + 15000) / 3;
+    const ctx = engine.scenarioContext();
+    if (!ctx.ok) throw new Error('no context');
+    const id = (c: string) => ctx.value.drgCodes.indexOf(c);
+    expect(r.value.drg.value[id(codes[0]!)]).toBeCloseTo((21000 + 16000) / 2 / overall, 12);
+    expect(r.value.drg.value[id('HS21')]).toBeCloseTo(15000 / overall, 12);
+  });
+});

@@ -55,6 +55,16 @@ describe('§3 weight recalibration', () => {
   });
 });
 
+describe('§3 trimming that would keep nothing', () => {
+  it('a group of two (both outside P2.5–P97.5) keeps both: weight = 18,500 ÷ 17,000 with a third case of 14,000', () => {
+    const r = recalibrate(Int32Array.of(0, 0, 1), Float64Array.of(16000, 21000, 14000), 2, Int32Array.of(-1, -1), 0, Float64Array.of(1, 1), 1,
+      { lowPercentile: 2.5, highPercentile: 97.5, minCases: 1 });
+    expect(r.keptCases).toEqual(Int32Array.of(2, 1));
+    expect(r.overallMeanCostYuan).toBeCloseTo(17000, 9);
+    expect(r.value[0]).toBeCloseTo(18500 / 17000, 12);
+  });
+});
+
 describe('§4 DIP score recalibration', () => {
   it('§4 score = trimmed mean ÷ overall × 1000: 626.87, 1253.73; the 2-case group inherits its category K80 (1316.42)', () => {
     const compiled = {

@@ -18,6 +18,7 @@ import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
 import { paymentTableColumns, type PaymentComparison, type PaymentMethod } from '../src/engine/engine-pricing.ts';
 import type { Scenario, ScenarioContext } from '../src/scenario/scenario.ts';
 import type { EvaluationRequest, EvaluationTable } from '../src/engine/engine-evaluation.ts';
+import type { TrimOptions } from '../src/scenario/weight-recalibration.ts';
 
 // One engine per worker: calls that arrive while the core compiles share the same promise, so none
 // of them can end up holding (and filling) an engine that another replaces.
@@ -216,8 +217,8 @@ const api = {
   },
 
   /** §3 weights and §4 scores recalibrated from the loaded cases (copies, transferred). */
-  async recalibration() {
-    const result = (await ready()).recalibration();
+  async recalibration(trim?: TrimOptions) {
+    const result = (await ready()).recalibration(trim);
     return result.ok ? Comlink.transfer(result, buffersOf(result.value)) : result;
   },
 

@@ -2,7 +2,7 @@
 // Wasm pricing core, summed per hospital, department, MDC, DRG and DIP group. Never regroups or reparses.
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import { validatePricingParameters, type ParameterProblem, type PricingParameters } from '../scenario/pricing-parameters.ts';
-import { recalibrateDipScores, recalibrateDrgWeights, type Recalibration } from '../scenario/weight-recalibration.ts';
+import { DEFAULT_TRIM, recalibrateDipScores, recalibrateDrgWeights, trimOf, type Recalibration, type TrimOptions } from '../scenario/weight-recalibration.ts';
 import type { ReadonlyScenario } from '../scenario/scenario.ts';
 import { drgMdcIds, scenarioDrgWeights } from '../scenario/weight-adjustments.ts';
 import type { AnalysisColumns, GroupedColumns } from './case-columns.ts';
@@ -110,7 +110,8 @@ export class PricingSession {
   private readonly unitIds: Block | null;
   private readonly nUnits: number;
   private readonly sums: CaseSums;
-  private recalibration: { drg: Recalibration; dip: Recalibration } | null = null;
+  /** The last recalibration and the trimming it used (a scenario may change the percentiles). */
+  private recalibration: { key: string; drg: Recalibration; dip: Recalibration } | null = null;
   private baseCache: { key: string; summary: ReturnType<typeof pricingSummary>; histogram: RatioHistogram } | null = null;
 
   constructor(
@@ -171,7 +172,7 @@ export class PricingSession {
 
   /** A scenario as a side: its parameters and its effective DRG weights (bulk rules, then overrides). */
   sideOf(s: ReadonlyScenario): PricingSide {
-    const recalibrated = s.useRecalibratedWeights ? this.recalibrated().drg.value : null;
+    const recalibrated = s.useRecalibratedWeights ? this.recalibrated(trimOf(s.parameters)).drg.value : null;
     return { parameters: s.parameters, drgWeight: scenarioDrgWeights(this.compiled, s, recalibrated), useRecalibratedWeights: s.useRecalibratedWeights };
   }
 
@@ -184,7 +185,7 @@ export class PricingSession {
   }
 
   private inputs(side: PricingSide) {
-    const calibration = side.useRecalibratedWeights ? this.calibration() : {};
+    const calibration = side.useRecalibratedWeights ? this.calibration(side.parameters) : {};
     const drgWeight = side.drgWeight ?? calibration.drgWeight;
     return buildPricingInputs(side.parameters, this.compiled, this.columns.insuranceType.labels, { ...calibration, drgWeight });
   }
@@ -196,17 +197,21 @@ export class PricingSession {
     return { summary, histogram };
   }
 
-  /** §3 recalibration from the loaded cases, once per case set (a sort per group, in JavaScript). */
-  recalibrated(): { drg: Recalibration; dip: Recalibration } {
-    if (!this.recalibration) {
+  /** §3 recalibration from the loaded cases, once per case set and trimming (a sort per group, in JavaScript). */
+  recalibrated(trim: TrimOptions = DEFAULT_TRIM): { drg: Recalibration; dip: Recalibration } {
+    const key = `${trim.lowPercentile}/${trim.highPercentile}/${trim.minCases}`;
+    if (this.recalibration?.key !== key) {
       const { drg, dipGroup, costYuan } = this.plain();
-      this.recalibration = { drg: recalibrateDrgWeights(this.compiled, drg, costYuan), dip: recalibrateDipScores(this.compiled, dipGroup, costYuan) };
+      this.recalibration = {
+        key, drg: recalibrateDrgWeights(this.compiled, drg, costYuan, trim),
+        dip: recalibrateDipScores(this.compiled, dipGroup, costYuan, undefined, trim),
+      };
     }
     return this.recalibration;
   }
 
-  private calibration(): PricingCalibration {
-    const r = this.recalibrated();
+  private calibration(p: PricingParameters): PricingCalibration {
+    const r = this.recalibrated(trimOf(p));
     return { drgWeight: r.drg.value, dipScore: r.dip.value, dipMeanCostYuan: r.dip.meanCostYuan };
   }
 

@@ -34,7 +34,8 @@ import { WasmCore, type Block } from './wasm-core.ts';
 import type { AnalysisColumns, GroupedColumns, UnitColumn } from './case-columns.ts';
 import { comparisonProblems, PricingSession, type PaymentComparison, type PricingSide } from './engine-pricing.ts';
 import type { PricingRows } from './pricing-layout.ts';
-import type { Recalibration } from '../scenario/weight-recalibration.ts';
+import type { Recalibration, TrimOptions } from '../scenario/weight-recalibration.ts';
+import { adrgMdcIds } from '../scenario/weight-adjustments.ts';
 import { evaluate, type EvaluationRequest, type EvaluationTable } from './engine-evaluation.ts';
 import { parseBenchmarkCsv, type BenchmarkTable } from '../evaluation/benchmark-table.ts';
 import { scenarioContext, validateScenario, type ReadonlyScenario, type ScenarioContext } from '../scenario/scenario.ts';
@@ -387,7 +388,7 @@ export class Engine {
     return attempt(() => {
       if (!this.ruleset) fail('engine.no_ruleset', 'No ruleset is loaded');
       const c = this.ruleset.compiled;
-      return scenarioContext({ meta: c.meta, parameters: c.parameters }, c.strings);
+      return { ...scenarioContext({ meta: c.meta, parameters: c.parameters }, c.strings), adrgMdc: adrgMdcIds(c) };
     });
   }
 
@@ -442,10 +443,10 @@ export class Engine {
   }
 
   /** §3 weights (and §4 scores) recalibrated from the loaded cases, with each group's source and case counts. */
-  recalibration(): Result<{ drg: Recalibration; dip: Recalibration }> {
+  recalibration(trim?: TrimOptions): Result<{ drg: Recalibration; dip: Recalibration }> {
     return attempt(() => {
       this.requireGrouped();
-      const r = this.pricingSession().recalibrated();
+      const r = this.pricingSession().recalibrated(trim);
       const copy = (x: Recalibration): Recalibration => ({
         ...x, value: x.value.slice(), meanCostYuan: x.meanCostYuan.slice(), cases: x.cases.slice(), keptCases: x.keptCases.slice(), source: x.source.slice(),
       });

@@ -52,6 +52,8 @@ export interface ScenarioContext {
   drgCodes: readonly string[];
   mdcCodes: readonly string[];
   adrgCodes: readonly string[];
+  /** Per ADRG id: its MDC id (−1 none), as weight-adjustments.ts derives it from the MDC steps; for views. */
+  adrgMdc?: Int32Array;
 }
 
 /** The context of a ruleset: `ruleset` is the document (or its meta and parameters), `codes` the compiled strings. */

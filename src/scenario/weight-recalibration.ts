@@ -16,6 +16,7 @@
 //   keeps the value it had (source "kept").
 import { DIP_CATEGORY_LENGTH } from '../rules/ruleset-format.ts';
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
+import type { PricingParameters } from './pricing-parameters.ts';
 
 /** Where a group's new value comes from. */
 export const RECALIBRATION_SOURCE = { data: 0, parent: 1, kept: 2 } as const;
@@ -29,6 +30,11 @@ export interface TrimOptions {
 }
 
 export const DEFAULT_TRIM: Readonly<TrimOptions> = { lowPercentile: 2.5, highPercentile: 97.5, minCases: 5 };
+
+/** The trimming a scenario's parameters set. */
+export function trimOf(p: Pick<PricingParameters, 'weightTrimLowPercentile' | 'weightTrimHighPercentile' | 'weightMinGroupCases'>): TrimOptions {
+  return { lowPercentile: p.weightTrimLowPercentile, highPercentile: p.weightTrimHighPercentile, minCases: p.weightMinGroupCases };
+}
 
 export interface Recalibration {
   /** DRG: RW; DIP: score (× factor). Per group id. */

@@ -16,6 +16,7 @@ import {
 import type { PricingParameters } from '../scenario/pricing-parameters.ts';
 import { decodeScenarioPayload, encodeScenarioPayload, scenarioToLink } from '../scenario/scenario-url.ts';
 import { ScenarioHistory, type PushOptions } from '../scenario/scenario-history.ts';
+import { trimOf } from '../scenario/weight-recalibration.ts';
 import type { WeightRuleset } from '../scenario/weight-adjustments.ts';
 import { hasMessage, t } from '../i18n/i18n.svelte.ts';
 import { formatCount, formatYuan } from '../i18n/number-format.ts';
@@ -362,14 +363,13 @@ export async function exportBreakdown(table: PaymentTable, format: ExportFormat)
 // ----- weights ------------------------------------------------------------------------------------------------------
 
 /**
- * The weight rules' view of the ruleset, from the grouping summary (DRG → ADRG) and the context. Which MDC an
- * ADRG is in follows the CHS-DRG code (its first letter is the MDC's last); the engine itself uses the MDC steps.
+ * The weight rules' view of the ruleset, from the grouping summary (DRG → ADRG) and the context's ADRG → MDC map
+ * (the engine's, from the MDC steps), so a bulk rule reaches here exactly the DRGs it reaches in the engine.
  */
 export function weightRulesetOf(g: GroupingSummary, ctx: ScenarioContext): WeightRuleset {
   const adrgId = new Map(ctx.adrgCodes.map((c, i) => [c, i]));
-  const mdcOfLetter = new Map(ctx.mdcCodes.map((c, i) => [c.slice(-1).toUpperCase(), i]));
   const byMdc: number[][] = ctx.mdcCodes.map(() => []);
-  ctx.adrgCodes.forEach((c, i) => { const m = mdcOfLetter.get(c.charAt(0).toUpperCase()); if (m !== undefined) byMdc[m]!.push(i); });
+  ctx.adrgMdc?.forEach((m, i) => { if (m >= 0) byMdc[m]!.push(i); });
   const start: number[] = [], end: number[] = [], target: number[] = [];
   for (const list of byMdc) {
     start.push(target.length);
@@ -387,28 +387,21 @@ export function weightRulesetOf(g: GroupingSummary, ctx: ScenarioContext): Weigh
   };
 }
 
-/**
- * §3 weights recalibrated from the loaded cases, for the weight table: the engine prices the base once with and
- * once without recalibration; per DRG with cases, Σ standard scales with the weight alone, so
- * recalibrated = ruleset weight × (Σ standard recalibrated ÷ Σ standard). DRGs without cases stay NaN.
- */
+/** §3 weights recalibrated from the loaded cases under the what-if's trimming, for the weight table (per DRG id). */
 export async function loadRecalibratedWeights(g: GroupingSummary): Promise<void> {
-  const { base } = payment;
+  const { whatIf } = payment;
   const gen = app.generation;
-  if (!base || payment.recalibrated || recalibratingFor === gen) return;
+  if (!whatIf || payment.recalibrated || recalibratingFor === gen) return;
   recalibratingFor = gen;
   try {
-    const r = await engineRemote().call((remote) => remote.compareScenarios(base, { ...base, useRecalibratedWeights: true }));
+    const r = await engineRemote().call((remote) => remote.recalibration(trimOf(whatIf.parameters)));
     if (!r.ok || gen !== app.generation) return;
-    const groups = r.value.drg.groups;
-    const id = new Map(g.drgs.codes.map((c, i) => [c, i]));
-    const w = new Float64Array(g.drgs.codes.length).fill(NaN);
-    groups.codes.forEach((code, i) => {
-      const d = id.get(code);
-      const before = groups.base.standardOrScore[i]!, after = groups.whatIf.standardOrScore[i]!;
-      if (d !== undefined && before > 0 && Number.isFinite(g.drgs.weight[d])) w[d] = g.drgs.weight[d]! * (after / before);
+    // The engine's ids are the ruleset's DRG order; the grouping summary lists DRGs by code.
+    const ids = new Map((payment.ctx?.drgCodes ?? []).map((c, i) => [c, i]));
+    payment.recalibrated = Float64Array.from(g.drgs.codes, (code) => {
+      const id = ids.get(code);
+      return id === undefined ? NaN : r.value.drg.value[id]!;
     });
-    payment.recalibrated = w;
   } finally {
     if (recalibratingFor === gen) recalibratingFor = -1;
   }

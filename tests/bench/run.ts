@@ -6,6 +6,7 @@ import { unitSummaryReference } from '../../src/engine/reference/unit-summary.ts
 import { benchGrouping } from './group-wasm.ts';
 import { benchDip } from './dip-wasm.ts';
 import { benchPricing } from './pricing.ts';
+import { benchPricingChromium, CHROMIUM_SKIP_LINE, chromiumPricingLine } from './browser-pricing.ts';
 
 const json = process.argv.includes('--json');
 const sizes = process.argv.includes('--quick') ? [1_000_000] : [1_000_000, 10_000_000];
@@ -75,10 +76,12 @@ const grouping = await benchGrouping(1_000_000, process.argv.includes('--quick')
 const dip = await benchDip(1_000_000);
 // Re-price + aggregate per hospital/DRG/DIP group on 1M cases: the payment page's fast path.
 const pricing = await benchPricing(1_000_000);
+// The same pricing timing in a Chromium module worker (issue #5 measures there); null when Chromium is missing.
+const pricingChromium = await benchPricingChromium(1_000_000);
 
 if (json) {
   const headline = runs[runs.length - 1];
-  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping, dip, pricing }));
+  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping, dip, pricing, pricing_chromium: pricingChromium }));
 } else {
   console.log(`Node ${process.version}; median of repeated runs after a warm-up; ratio = reference ÷ Wasm\n`);
   for (const r of runs) {
@@ -97,4 +100,5 @@ if (json) {
     `reference ${dip.reference_ms.toFixed(2).padStart(8)} ms  ratio ${dip.ratio.toFixed(2)}×  ${(dip.wasm_cases_per_s / 1e6).toFixed(2)} M cases/s`);
   console.log(`${'reprice-aggregate'.padEnd(20)} ${String(pricing.cases).padStart(10)} cases wasm ${pricing.wasm_ms.toFixed(2).padStart(8)} ms  ` +
     `reference ${pricing.reference_ms.toFixed(2).padStart(8)} ms  ratio ${pricing.ratio.toFixed(2)}×  (budget-neutral: ${pricing.budget_wasm_ms.toFixed(2)} / ${pricing.budget_reference_ms.toFixed(2)} ms)`);
+  console.log(pricingChromium ? chromiumPricingLine(pricingChromium) : CHROMIUM_SKIP_LINE);
 }

@@ -1,7 +1,7 @@
 // §5 indicators of each evaluated unit and period, from the kernel's per-slice sums: no per-case loop here.
 // A value that cannot be computed is NaN inside with an explicit reason code beside it, never a bare NaN.
 import { EVALUATION_INDICATORS, INDICATOR_ALIASES, type IndicatorInfo } from '../scenario/composite-presets.ts';
-import { NA_REASONS, type FormulaLocale } from '../scenario/formula-evaluator.ts';
+import { NA_REASONS, naReasonText, type FormulaLocale, type NaReason } from '../scenario/formula-evaluator.ts';
 import { S, SLICE_FIELDS } from './evaluation-layout.ts';
 import { RISK_CLASS } from './risk-classes.ts';
 
@@ -24,8 +24,8 @@ export const EVALUATION_NA_REASONS = [
 export type EvaluationNaReason = (typeof EVALUATION_NA_REASONS)[number];
 export const NA: Readonly<Record<EvaluationNaReason, number>> = Object.fromEntries(EVALUATION_NA_REASONS.map((r, i) => [r, i])) as Record<EvaluationNaReason, number>;
 
-const NA_TEXT: Record<EvaluationNaReason, Record<FormulaLocale, string>> = {
-  ok: { en: '', 'zh-CN': '' },
+/** The evaluation's own reasons; the formula language's (after them in EVALUATION_NA_REASONS) keep their texts. */
+const NA_TEXT: Partial<Record<EvaluationNaReason, Record<FormulaLocale, string>>> = {
   'no-grouped-cases': { en: 'no grouped cases', 'zh-CN': '无入组病例' },
   'no-weights': { en: 'the ruleset has no DRG weights', 'zh-CN': '分组方案未提供权重' },
   'no-reference': { en: 'no reference mean for its DRGs', 'zh-CN': '所涉病组无参照均值' },
@@ -34,17 +34,11 @@ const NA_TEXT: Record<EvaluationNaReason, Record<FormulaLocale, string>> = {
   'no-mid-low-risk-cases': { en: 'no cases in mid-low-risk groups', 'zh-CN': '无中低风险组病例' },
   'not-in-period': { en: 'no cases in that period', 'zh-CN': '该期间无病例' },
   'zero-base': { en: 'the earlier value is 0', 'zh-CN': '基期值为 0' },
-  'missing-value': { en: 'missing value', 'zh-CN': '缺少数值' },
-  'division-by-zero': { en: 'division by zero', 'zh-CN': '除数为零' },
-  'ln-domain': { en: 'ln of a value ≤ 0', 'zh-CN': '对小于等于 0 的数取对数' },
-  'sqrt-domain': { en: 'square root of a negative value', 'zh-CN': '对负数开平方' },
-  'no-peers': { en: 'no peer unit has a value', 'zh-CN': '同类单元均无数值' },
-  overflow: { en: 'result too large', 'zh-CN': '结果超出范围' },
-  'clamp-bounds': { en: 'clamp: lower bound above upper bound', 'zh-CN': 'clamp 下限大于上限' },
 };
 
 export function evaluationNaText(reason: number, locale: FormulaLocale): string {
-  return NA_TEXT[EVALUATION_NA_REASONS[reason] ?? 'missing-value'][locale];
+  const key = EVALUATION_NA_REASONS[reason] ?? 'missing-value';
+  return NA_TEXT[key]?.[locale] ?? naReasonText(key as NaReason, locale);
 }
 
 /** "n/a (why)" / "无法计算（原因）" for a cell whose reason is not 0. */

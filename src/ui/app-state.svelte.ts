@@ -9,6 +9,7 @@ import type { ResultTable } from '../../workers/engine.worker.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
 import type { StoredRuleset } from '../engine/ruleset-store.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
+import { download } from './download.ts';
 
 /** A step shows its progress indicator only when it runs longer than this. */
 export const PROGRESS_DELAY_MS = 200;
@@ -200,15 +201,6 @@ export async function loadDemo(): Promise<void> {
   else if (ruleset) await refreshGrouping(); // the user's cases, now grouped under the demo ruleset
 }
 
-/** Saves bytes as a file through a blob: URL (same origin; nothing is sent anywhere). */
-function download(bytes: Uint8Array, name: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export async function exportTable(table: ResultTable, format: ExportFormat): Promise<void> {
   const bytes = await runStep('progress.export', {}, () => engine().call((r) => r.exportTable(table, format)));

@@ -15,6 +15,7 @@ import type { FormulaError } from '../scenario/formula-lexer.ts';
 import { hasMessage, i18n, t, type Locale } from '../i18n/i18n.svelte.ts';
 import { formatCount, formatDays, formatWeight, formatYuan } from '../i18n/number-format.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
+import { download } from './download.ts';
 
 /** The request as sent to evaluate() (EvaluationRequest minus the benchmark, which stays in the worker). */
 export interface EvaluationQuery {
@@ -545,12 +546,3 @@ export async function downloadCsv(columns: ExportColumn[], name: string): Promis
   download(columnsToCsv(columns), name, 'text/csv;charset=utf-8');
 }
 
-/** Saves bytes as a file through a blob: URL (same origin; nothing is sent anywhere). */
-function download(bytes: Uint8Array, name: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}

@@ -21,6 +21,7 @@ import type { WeightRuleset } from '../scenario/weight-adjustments.ts';
 import { hasMessage, t } from '../i18n/i18n.svelte.ts';
 import { formatCount, formatYuan } from '../i18n/number-format.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
+import { download } from './download.ts';
 
 /** A message above the page: a refused file or link, or a what-if reset after the ruleset changed. */
 export interface PaymentNote {
@@ -315,15 +316,6 @@ export async function copyShareLink(): Promise<void> {
   }
 }
 
-/** Saves bytes as a file through a blob: URL (same origin; nothing is sent anywhere). */
-function download(bytes: Uint8Array, name: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([bytes as BlobPart], { type }));
-  const a = Object.assign(document.createElement('a'), { href: url, download: name });
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
-}
 
 export function saveScenarioFile(): void {
   const s = payment.whatIf;

@@ -6,6 +6,7 @@ import { unitSummaryReference } from '../../src/engine/reference/unit-summary.ts
 import { benchGrouping } from './group-wasm.ts';
 import { benchDip } from './dip-wasm.ts';
 import { benchPricing } from './pricing.ts';
+import { benchEvaluation } from './evaluation.ts';
 import { benchPricingChromium, CHROMIUM_SKIP_LINE, chromiumPricingLine } from './browser-pricing.ts';
 
 const json = process.argv.includes('--json');
@@ -76,12 +77,14 @@ const grouping = await benchGrouping(1_000_000, process.argv.includes('--quick')
 const dip = await benchDip(1_000_000);
 // Re-price + aggregate per hospital/DRG/DIP group on 1M cases: the payment page's fast path.
 const pricing = await benchPricing(1_000_000);
+// §5 evaluation on 1M cases: per-DRG reference sums, department × month slices, the whole table.
+const evaluation = await benchEvaluation(1_000_000);
 // The same pricing timing in a Chromium module worker (issue #5 measures there); null when Chromium is missing.
 const pricingChromium = await benchPricingChromium(1_000_000);
 
 if (json) {
   const headline = runs[runs.length - 1];
-  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping, dip, pricing, pricing_chromium: pricingChromium }));
+  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping, dip, pricing, pricing_chromium: pricingChromium, evaluation }));
 } else {
   console.log(`Node ${process.version}; median of repeated runs after a warm-up; ratio = reference ÷ Wasm\n`);
   for (const r of runs) {
@@ -101,4 +104,10 @@ if (json) {
   console.log(`${'reprice-aggregate'.padEnd(20)} ${String(pricing.cases).padStart(10)} cases wasm ${pricing.wasm_ms.toFixed(2).padStart(8)} ms  ` +
     `reference ${pricing.reference_ms.toFixed(2).padStart(8)} ms  ratio ${pricing.ratio.toFixed(2)}×  (budget-neutral: ${pricing.budget_wasm_ms.toFixed(2)} / ${pricing.budget_reference_ms.toFixed(2)} ms)`);
   console.log(pricingChromium ? chromiumPricingLine(pricingChromium) : CHROMIUM_SKIP_LINE);
+  for (const p of evaluation.passes) {
+    console.log(`${`evaluation ${p.pass}`.padEnd(20)} ${String(evaluation.cases).padStart(10)} cases wasm ${p.wasm_ms.toFixed(2).padStart(8)} ms  ` +
+      `reference ${p.reference_ms.toFixed(2).padStart(8)} ms  ratio ${p.ratio.toFixed(2)}×`);
+  }
+  console.log(`${'evaluation table'.padEnd(20)} ${String(evaluation.cases).padStart(10)} cases wasm ${evaluation.table_wasm_ms.toFixed(2).padStart(8)} ms  ` +
+    `reference ${evaluation.table_reference_ms.toFixed(2).padStart(8)} ms  (${evaluation.rows} department × month rows, seed composite)`);
 }

@@ -289,4 +289,17 @@ describe('Payment page', () => {
     expect(await page.locator('[data-testid=param-drgHighOutlierRatio]').inputValue()).not.toBe('3');
     await expect.poll(() => page.url()).not.toContain('?s=');
   });
+
+  it('§3 the special-review list holds the cases at ≥ 2 × standard, as many as the engine counts, highest ratio first', async () => {
+    const base = baseScenario(ctx);
+    const expected = engine.specialReviewCases(base, 0, 3);
+    if (!expected.ok) throw new Error('no review list');
+    const { page } = await openPayment();
+    await page.locator('[data-testid=payment-review-load]').click();
+    await expect.poll(() => page.locator('[data-testid=payment-review-row]').count(), { timeout: 30_000 }).toBe(Math.min(50, expected.value.total));
+    expect(await page.locator('[data-testid=payment-review-total]').innerText()).toBe(`共 ${formatCount(expected.value.total, 'zh-CN')} 例。`);
+    const first = await page.locator('[data-testid=payment-review-row]').first().innerText();
+    expect(first).toContain(expected.value.rows[0]!.caseId);
+    expect(first).toContain(expected.value.rows[0]!.ratio.toFixed(2));
+  });
 });

@@ -22,6 +22,11 @@ describe('privacy', () => {
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('small.arrow');
     await page.locator('[data-testid=lang-toggle]').click();
     for (const link of await page.locator('nav a').all()) await link.click();
+    // The payment and evaluation pages load their code when opened and then ask the worker: let them finish.
+    await page.goto(`${baseUrl}#/payment`);
+    await expect.poll(() => page.locator('[data-testid=payment-fund-whatif]').count(), { timeout: 45_000 }).toBe(1);
+    await page.goto(`${baseUrl}#/evaluation`);
+    await expect.poll(() => page.locator('[data-testid=evaluation-table]').count(), { timeout: 45_000 }).toBe(1);
     await page.waitForTimeout(300);
 
     const origin = new URL(baseUrl).origin;
@@ -31,6 +36,7 @@ describe('privacy', () => {
     expect(requests.some((u) => u.endsWith('.wasm'))).toBe(true);
     expect(requests.some((u) => /engine\.worker.*\.js$/.test(u))).toBe(true);
     expect(requests.some((u) => u.endsWith('/demo/cases.arrow'))).toBe(true);
+    expect(requests.some((u) => /PaymentPage.*\.js$/.test(u)) && requests.some((u) => /EvaluationPage.*\.js$/.test(u))).toBe(true);
   });
 
   it('declares a Content-Security-Policy that only allows its own origin', async () => {

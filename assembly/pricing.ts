@@ -37,6 +37,9 @@ const S_RATE_BUDGET = 19;
 const S_PV_FLOATING = 20;
 const S_POINT_VALUE = 21;
 const S_BUDGET = 22;
+/** Host-set: 1 = the budget sums (S_SUM_WEIGHT_COEF, S_SUM_SCORE_COEF) are already in place from an earlier
+ * pass over the same cases with the same weights, scores and coefficients: skip the first pass. */
+const S_SUMS_GIVEN = 23;
 /** Written by pricingResolve: rate per level and point value in use, the budget sums, and the per-level
  * products the loop multiplies by: rate × hospital coefficient, point value × level coefficient. */
 const S_EFF_RATE = 24;
@@ -174,7 +177,10 @@ export function pricingResolve(params: usize, cases: usize, n: i32): void {
   const pvFloating = scalar(s, S_PV_FLOATING) != 0;
   let sumWC: f64 = 0;
   let sumSC: f64 = 0;
-  if (rateBudget || pvFloating) {
+  if ((rateBudget || pvFloating) && scalar(s, S_SUMS_GIVEN) != 0) {
+    sumWC = scalar(s, S_SUM_WEIGHT_COEF);
+    sumSC = scalar(s, S_SUM_SCORE_COEF);
+  } else if (rateBudget || pvFloating) {
     const weight = word(params, P_DRG_WEIGHT), nDrg = <i32>word(params, P_N_DRG);
     const score = word(params, P_DIP_SCORE), mean = word(params, P_DIP_MEAN_COST), nDip = <i32>word(params, P_N_DIP);
     const dlo = scalar(s, S_DIP_LOW), dhi = scalar(s, S_DIP_HIGH);

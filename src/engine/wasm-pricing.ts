@@ -43,6 +43,33 @@ function padded(values: Float64Array, extra: number, unpricedAsZero: boolean): F
   return out;
 }
 
+/**
+ * What the budget sums depend on besides the cases: §3 Σ (RW × coefficient) on the weights and hospital
+ * coefficients, §4 Σ (case score × level coefficient) on the scores, mean costs, deviation thresholds and
+ * level coefficients. Thresholds, rates, shares and the budget itself move neither sum.
+ */
+function budgetSumInputs(inputs: PricingInputs): Float64Array {
+  const s = inputs.scalars;
+  const parts = [inputs.drgWeight, inputs.dipScore, inputs.dipMeanCostYuan,
+    Float64Array.of(s[S.COEF + 1]!, s[S.COEF + 2]!, s[S.COEF + 3]!, s[S.DIP_COEF + 1]!, s[S.DIP_COEF + 2]!, s[S.DIP_COEF + 3]!, s[S.DIP_LOW]!, s[S.DIP_HIGH]!)];
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length + 1, 0));
+  let k = 0;
+  for (const p of parts) {
+    out[k++] = p.length; // lengths keep [1, 2] + [3] apart from [1] + [2, 3]
+    out.set(p, k);
+    k += p.length;
+  }
+  return out;
+}
+
+/** Bit-for-bit equal (NaN equals NaN), so a reused sum is exactly the one the pass would compute. */
+function sameBits(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  const x = new BigUint64Array(a.buffer, a.byteOffset, a.length), y = new BigUint64Array(b.buffer, b.byteOffset, b.length);
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 /** A sum table: `ptr` aligned to 64 bytes so each 8-field row is one cache line. */
 interface SumBlock { block: Block; ptr: number; bytes: number }
 
@@ -57,6 +84,10 @@ export class WasmPricing {
   private paramBlocks: Block[] = [];
   private inputs: PricingInputs | null = null;
   private sumBlocks: SumBlock[] = [];
+  /** The last budget sums, the cases and the inputs they came from: a slider that moves neither sum reuses them. */
+  private lastSums: { cases: ResidentPricingCases; key: Float64Array; weightCoef: number; scoreCoef: number } | null = null;
+  /** Whether the last resolve reused the budget sums (for tests and the bench). */
+  sumsReused = false;
 
   constructor(core: WasmCore) {
     this.core = core;
@@ -106,9 +137,11 @@ export class WasmPricing {
     const nDrg = inputs.drgWeight.length, nDip = inputs.dipScore.length, nIns = inputs.fundRatio.length;
     const hospLen = (nHospitals + 1) * (nIns + 1) * HOSP_FIELDS;
     const [hosp, drg, dip] = this.sums([hospLen, (nDrg + 1) * DRG_FIELDS, (nDip + 1) * DIP_FIELDS]);
+    const key = this.offerBudgetSums(cases, inputs);
     this.x.pricingAggregate(this.params!.ptr, cases.descriptor.ptr, cases.n, nHospitals, hosp!.ptr,
       tables.drg ? drg!.ptr : 0, tables.dip ? dip!.ptr : 0);
     this.readResolved(inputs);
+    this.keepBudgetSums(cases, inputs, key);
     const view = (s: SumBlock, len: number) => new Float64Array(this.core.exports.memory.buffer, s.ptr, len).slice();
     return {
       nHospitals,
@@ -125,8 +158,10 @@ export class WasmPricing {
   /** Budget-neutral resolution alone (for pricing a page before any aggregate). */
   resolve(cases: ResidentPricingCases): void {
     const inputs = this.requireInputs();
+    const key = this.offerBudgetSums(cases, inputs);
     this.x.pricingResolve(this.params!.ptr, cases.descriptor.ptr, cases.n);
     this.readResolved(inputs);
+    this.keepBudgetSums(cases, inputs, key);
   }
 
   /** The distribution of cost ÷ standard (DRG) and cost ÷ mean cost (DIP) with the last resolved values. */
@@ -186,6 +221,7 @@ export class WasmPricing {
   }
 
   releaseCases(cases: ResidentPricingCases): void {
+    if (this.lastSums?.cases === cases) this.lastSums = null;
     for (const b of cases.owned) this.core.free(b);
     this.core.free(cases.descriptor);
     cases.owned = [];
@@ -201,6 +237,31 @@ export class WasmPricing {
   private requireInputs(): PricingInputs {
     if (!this.inputs || !this.params) throw new Error('WasmPricing: setInputs first');
     return this.inputs;
+  }
+
+  /**
+   * In a budget mode, places the last budget sums and S.SUMS_GIVEN when the cases and everything the sums
+   * depend on are unchanged, so the kernel skips its first pass; returns the inputs' key (null: fixed modes).
+   */
+  private offerBudgetSums(cases: ResidentPricingCases, inputs: PricingInputs): Float64Array | null {
+    const placed = this.core.f64(this.paramBlocks[0]!, SCALAR_SLOTS);
+    placed[S.SUMS_GIVEN] = 0;
+    this.sumsReused = false;
+    if (inputs.scalars[S.RATE_BUDGET] === 0 && inputs.scalars[S.PV_FLOATING] === 0) return null;
+    const key = budgetSumInputs(inputs);
+    const last = this.lastSums;
+    if (last && last.cases === cases && sameBits(last.key, key)) {
+      placed[S.SUM_WEIGHT_COEF] = last.weightCoef;
+      placed[S.SUM_SCORE_COEF] = last.scoreCoef;
+      placed[S.SUMS_GIVEN] = 1;
+      this.sumsReused = true;
+    }
+    return key;
+  }
+
+  private keepBudgetSums(cases: ResidentPricingCases, inputs: PricingInputs, key: Float64Array | null): void {
+    if (!key) return;
+    this.lastSums = { cases, key, weightCoef: inputs.scalars[S.SUM_WEIGHT_COEF]!, scoreCoef: inputs.scalars[S.SUM_SCORE_COEF]! };
   }
 
   /** Copies the slots the kernel wrote (rates, point value, budget sums, per-level products) into inputs.scalars. */

@@ -137,7 +137,7 @@ export async function benchPricingChromium(cases = 1_000_000, reps = 9, log = fa
 export function chromiumPricingLine(r: PricingChromiumBench): string {
   return `${'reprice-aggregate (Chromium worker)'} ${r.cases.toLocaleString('en')} cases wasm ${r.wasm_ms.toFixed(2)} ms ` +
     `reference ${r.reference_ms.toFixed(2)} ms ratio ${r.ratio.toFixed(2)}×  (budget-neutral: ${r.budget_wasm_ms.toFixed(2)} / ` +
-    `${r.budget_reference_ms.toFixed(2)} ms)  Chromium ${r.chromium}`;
+    `${r.budget_reference_ms.toFixed(2)} ms; sums reused: ${r.budget_reused_wasm_ms.toFixed(2)} / ${r.budget_reused_reference_ms.toFixed(2)} ms)  Chromium ${r.chromium}`;
 }
 
 export const CHROMIUM_SKIP_LINE = `reprice-aggregate (Chromium worker): skipped — no Chromium at ${CHROMIUM} (install Debian's chromium or set CHROMIUM_PATH)`;

@@ -1,7 +1,7 @@
 // Platform-neutral timing of the fused reprice + aggregate pass (domain §3, §4): Wasm kernel vs the TypeScript
 // reference on seeded random grouped cases. No node: imports and no Buffer, so Node (tests/bench/pricing.ts) and
 // a Chromium worker (tests/bench/browser/pricing-worker.ts) run the very same code.
-import { PRICING_CASE_COLUMNS } from '../../src/engine/pricing-layout.ts';
+import { PRICING_CASE_COLUMNS, S } from '../../src/engine/pricing-layout.ts';
 import { caseSumsReference, repriceAggregateReference } from '../../src/engine/reference/pricing.ts';
 import type { WasmCore } from '../../src/engine/wasm-core.ts';
 import { WasmPricing } from '../../src/engine/wasm-pricing.ts';
@@ -16,9 +16,12 @@ export interface PricingBench {
   ratio: number;
   /** Wasm cases per second. */
   cases_per_s: number;
-  /** The same with the budget-neutral rate and floating point value (two passes over the cases). */
+  /** The same with the budget-neutral rate and floating point value, a coefficient moving each rep (two passes). */
   budget_wasm_ms: number;
   budget_reference_ms: number;
+  /** Budget-neutral with a threshold moving: the budget sums are unchanged, so both skip the first pass. */
+  budget_reused_wasm_ms: number;
+  budget_reused_reference_ms: number;
   /** Of wasm_ms / budget_wasm_ms: building the inputs and placing them in Wasm memory (setInputs). */
   wasm_inputs_ms: number;
   budget_wasm_inputs_ms: number;
@@ -62,19 +65,34 @@ export function timePricing(core: WasmCore, cases = 1_000_000, reps = 9): Pricin
     const base = pricing.caseSums(resident, rp.nHospitals, nDrg, nDip);
     const refBase = caseSumsReference(rp.cases, rp.nHospitals, nDrg, nDip);
     if (!same(base.hospital, refBase.hospital) || !same(base.drg, refBase.drg) || !same(base.dip, refBase.dip)) throw new Error('bench: case sums differ');
-    const run = (budget: boolean) => {
+    // fixed: a threshold moves. budget: a hospital coefficient moves, so both budget sums are summed again.
+    // budget-reused: a threshold moves in budget mode; Wasm reuses its sums, and the reference is handed the
+    // same sums (S.SUMS_GIVEN), so both do one pass and the comparison stays like for like.
+    const run = (mode: 'fixed' | 'budget' | 'budget-reused') => {
       const wasmMs: number[] = [], inputsMs: number[] = [], refMs: number[] = [];
+      const budget = mode !== 'fixed' ? { drgRateMode: 'budget' as const, dipPointValueMode: 'floating' as const, budgetYuan: 1e10 } : {};
+      let given: { wc: number; sc: number } | null = null;
       for (let rep = -1; rep < reps; rep++) {
-        const change = { drgHighOutlierRatio: 2 + rep * 0.05, ...(budget ? { drgRateMode: 'budget' as const, dipPointValueMode: 'floating' as const, budgetYuan: 1e10 } : {}) };
+        const change = mode === 'budget'
+          ? { ...budget, hospitalCoefficient: { 1: 1, 2: 1, 3: 1 + (rep + 2) * 0.001 } }
+          : { ...budget, drgHighOutlierRatio: 2 + rep * 0.05 };
         let t0 = performance.now();
         pricing.setInputs(randomPricingInputs(rp, change));
         const t1 = performance.now();
         const w = pricing.repriceAggregate(resident, base);
         const wasm = performance.now() - t0;
         const inputs = t1 - t0;
+        if (mode === 'budget' && pricing.sumsReused) throw new Error('bench: budget sums reused although a coefficient moved');
+        const refInputs = randomPricingInputs(rp, change);
+        if (mode === 'budget-reused' && given) {
+          refInputs.scalars[S.SUMS_GIVEN] = 1;
+          refInputs.scalars[S.SUM_WEIGHT_COEF] = given.wc;
+          refInputs.scalars[S.SUM_SCORE_COEF] = given.sc;
+        }
         t0 = performance.now();
-        const ref = repriceAggregateReference(randomPricingInputs(rp, change), rp.cases, refBase);
+        const ref = repriceAggregateReference(refInputs, rp.cases, refBase);
         const reference = performance.now() - t0;
+        given = { wc: ref.resolved.sumWeightCoef, sc: ref.resolved.sumScoreCoef };
         if (!same(w.hospital, ref.hospital) || !same(w.drg!, ref.drg!) || !same(w.dip!, ref.dip!)) throw new Error('bench: Wasm and reference pricing sums differ');
         if (rep >= 0) { wasmMs.push(wasm); inputsMs.push(inputs); refMs.push(reference); }
       }
@@ -83,8 +101,9 @@ export function timePricing(core: WasmCore, cases = 1_000_000, reps = 9): Pricin
         wasmMin: Math.min(...wasmMs), referenceMin: Math.min(...refMs), wasmMs, refMs,
       };
     };
-    const fixed = run(false);
-    const budget = run(true);
+    const fixed = run('fixed');
+    const budget = run('budget');
+    const reused = run('budget-reused');
     // Linear memory only grows, so this is its high-water mark over the whole run.
     const wasmMemoryBytes = core.exports.memory.buffer.byteLength;
     return {
@@ -96,6 +115,8 @@ export function timePricing(core: WasmCore, cases = 1_000_000, reps = 9): Pricin
       cases_per_s: Math.round(cases / (fixed.wasm / 1000)),
       budget_wasm_ms: +budget.wasm.toFixed(2),
       budget_reference_ms: +budget.reference.toFixed(2),
+      budget_reused_wasm_ms: +reused.wasm.toFixed(2),
+      budget_reused_reference_ms: +reused.reference.toFixed(2),
       wasm_inputs_ms: +fixed.inputs.toFixed(2),
       budget_wasm_inputs_ms: +budget.inputs.toFixed(2),
       wasm_min_ms: +fixed.wasmMin.toFixed(2),

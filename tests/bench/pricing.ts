@@ -22,4 +22,5 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   console.log(`Node ${process.version}; ${f(r.cases)} random grouped cases; median after a warm-up; sums identical`);
   console.log(`reprice + aggregate: wasm ${r.wasm_ms} ms (${f(r.cases_per_s)} cases/s); reference ${r.reference_ms} ms; ratio ${r.ratio}×`);
   console.log(`budget-neutral (two passes): wasm ${r.budget_wasm_ms} ms; reference ${r.budget_reference_ms} ms`);
+  console.log(`budget-neutral, sums reused (a threshold moved): wasm ${r.budget_reused_wasm_ms} ms; reference ${r.budget_reused_reference_ms} ms`);
 }

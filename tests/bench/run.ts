@@ -102,7 +102,7 @@ if (json) {
   console.log(`${'dip-grouping'.padEnd(20)} ${String(dip.cases).padStart(10)} cases wasm ${dip.wasm_ms.toFixed(2).padStart(8)} ms  ` +
     `reference ${dip.reference_ms.toFixed(2).padStart(8)} ms  ratio ${dip.ratio.toFixed(2)}×  ${(dip.wasm_cases_per_s / 1e6).toFixed(2)} M cases/s`);
   console.log(`${'reprice-aggregate'.padEnd(20)} ${String(pricing.cases).padStart(10)} cases wasm ${pricing.wasm_ms.toFixed(2).padStart(8)} ms  ` +
-    `reference ${pricing.reference_ms.toFixed(2).padStart(8)} ms  ratio ${pricing.ratio.toFixed(2)}×  (budget-neutral: ${pricing.budget_wasm_ms.toFixed(2)} / ${pricing.budget_reference_ms.toFixed(2)} ms)`);
+    `reference ${pricing.reference_ms.toFixed(2).padStart(8)} ms  ratio ${pricing.ratio.toFixed(2)}×  (budget-neutral: ${pricing.budget_wasm_ms.toFixed(2)} / ${pricing.budget_reference_ms.toFixed(2)} ms; sums reused: ${pricing.budget_reused_wasm_ms.toFixed(2)} / ${pricing.budget_reused_reference_ms.toFixed(2)} ms)`);
   console.log(pricingChromium ? chromiumPricingLine(pricingChromium) : CHROMIUM_SKIP_LINE);
   for (const p of evaluation.passes) {
     console.log(`${`evaluation ${p.pass}`.padEnd(20)} ${String(evaluation.cases).padStart(10)} cases wasm ${p.wasm_ms.toFixed(2).padStart(8)} ms  ` +

@@ -298,6 +298,40 @@ describe('§3 hospital settlement', () => {
   });
 });
 
+// ----- budget sums reused --------------------------------------------------------------------------------------
+
+describe('§3/§4 budget-neutral values: the first pass is skipped when nothing it sums has moved', () => {
+  it('a threshold or budget change reuses the sums (same bits as the reference computing them); a coefficient change does not', () => {
+    const rp = randomPricing(30_000, 99);
+    const nDrg = rp.compiled.tables.drgWeight.length, nDip = rp.compiled.tables.dipGroupScore.length;
+    const pricing = new WasmPricing(core);
+    const resident = pricing.placeCases(rp.cases);
+    try {
+      const base = pricing.caseSums(resident, rp.nHospitals, nDrg, nDip);
+      const refBase = caseSumsReference(rp.cases, rp.nHospitals, nDrg, nDip);
+      const budget = { drgRateMode: 'budget' as const, dipPointValueMode: 'floating' as const, budgetYuan: 4e8 };
+      const steps: [Partial<PricingParameters>, boolean][] = [
+        [budget, false],
+        [{ ...budget, drgHighOutlierRatio: 2.5 }, true],
+        [{ ...budget, drgHighOutlierRatio: 2.5, budgetYuan: 5e8 }, true],
+        [{ ...budget, hospitalCoefficient: { 1: 1, 2: 0.95, 3: 1 } }, false],
+        [{ ...budget, dipHighDeviationRatio: 3 }, false],
+      ];
+      for (const [change, reused] of steps) {
+        pricing.setInputs(randomPricingInputs(rp, change));
+        const sums = pricing.repriceAggregate(resident, base);
+        expect(pricing.sumsReused, JSON.stringify(change)).toBe(reused);
+        const ref = repriceAggregateReference(randomPricingInputs(rp, change), rp.cases, refBase);
+        expect(sums.resolved).toEqual(ref.resolved);
+        expect(sameBytes(sums.hospital, ref.hospital)).toBe(true);
+      }
+    } finally {
+      pricing.releaseCases(resident);
+      pricing.free();
+    }
+  });
+});
+
 // ----- Wasm = reference -------------------------------------------------------------------------------------
 
 describe('Wasm core = TypeScript reference, bit for bit', () => {

@@ -112,7 +112,10 @@ export function resolvePricingReference(inputs: PricingInputs, cases: PricingCas
   const pvFloating = s[S.PV_FLOATING] !== 0;
   let sumWC = 0;
   let sumSC = 0;
-  if (rateBudget || pvFloating) {
+  if ((rateBudget || pvFloating) && s[S.SUMS_GIVEN] !== 0) {
+    sumWC = s[S.SUM_WEIGHT_COEF]!;
+    sumSC = s[S.SUM_SCORE_COEF]!;
+  } else if (rateBudget || pvFloating) {
     const weight = inputs.drgWeight, nDrg = weight.length;
     const score = inputs.dipScore, mean = inputs.dipMeanCostYuan, nDip = score.length;
     const dlo = s[S.DIP_LOW]!, dhi = s[S.DIP_HIGH]!;

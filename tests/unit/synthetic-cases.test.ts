@@ -1,8 +1,9 @@
 // The synthetic case generator (Case data issue): determinism, §1 schema, grouping under the demo ruleset,
-// and planted anomalies that really are what their ground-truth columns say (§9, §11).
+// planted anomalies that really are what their ground-truth columns say (§9, §11), and its inverse-CDF draws.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC, type Table } from 'apache-arrow';
 import { ANOMALY_KINDS, CaseGenerator, COST_COMPONENTS, GT_THRESHOLDS, QUALITY_ERROR_KINDS } from '../../src/data/synthetic-cases.ts';
+import { normalQuantile, quantile, quantileTable } from '../../src/data/synthetic-draws.ts';
 import { buildDemoRuleset } from '../../src/rules/demo/build-demo-ruleset.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import type { Engine } from '../../src/engine/engine.ts';
@@ -183,6 +184,18 @@ describe('synthetic cases', () => {
       if (code.startsWith('P')) { expect(age[i]).toBe(0); expect(ageDays[i]).toBeLessThanOrEqual(28); expect(bw[i]).toBeGreaterThan(0); }
       if (code.startsWith('N40') || code.startsWith('C61')) expect(sex[i]).toBe('M');
     }
+  });
+
+  it('normal draws by table: Φ⁻¹ to 1e-8, and a table interpolated to mean 0, variance 1', () => {
+    expect(normalQuantile(0.975)).toBeCloseTo(1.959963985, 8);
+    expect(normalQuantile(0.01)).toBeCloseTo(-2.326347874, 8);
+    expect(normalQuantile(0.5)).toBe(0);
+    const table = quantileTable((z) => z);
+    let sum = 0, squares = 0;
+    const n = 100_000;
+    for (let i = 0; i < n; i++) { const z = quantile(table, (i + 0.5) / n); sum += z; squares += z * z; }
+    expect(Math.abs(sum / n)).toBeLessThan(1e-3);
+    expect(Math.abs(squares / n - 1)).toBeLessThan(0.01);
   });
 
   it('compact files (the demo) keep whole-yuan components that sum exactly', () => {

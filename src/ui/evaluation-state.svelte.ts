@@ -10,12 +10,13 @@ import type { ExportColumn } from '../data/table-export.ts';
 import type { FormulaColumn } from '../evaluation/composite-scores.ts';
 import type { PeriodKind } from '../evaluation/periods.ts';
 import { evaluationNaCell, type ValueColumn } from '../evaluation/unit-indicators.ts';
-import { COMPOSITE_NAME, COMPOSITE_PRESETS, SEED_COMPOSITE, type IndicatorInfo } from '../scenario/composite-presets.ts';
+import { COMPOSITE_NAME, COMPOSITE_PRESETS, type IndicatorInfo } from '../scenario/composite-presets.ts';
 import type { FormulaError } from '../scenario/formula-lexer.ts';
 import { hasMessage, i18n, t, type Locale } from '../i18n/i18n.svelte.ts';
 import { formatCount, formatDays, formatWeight, formatYuan } from '../i18n/number-format.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { download } from './download.ts';
+import { formulaStore, setFormulaText } from './formula-store.svelte.ts';
 
 /** The request as sent to evaluate() (EvaluationRequest minus the benchmark, which stays in the worker). */
 export interface EvaluationQuery {
@@ -52,24 +53,12 @@ export interface DisplayColumn {
 export const MAIN_INDICATORS = ['病例数', '入组率', 'DRG组数', '总权重', 'CMI', '时间消耗指数', '费用消耗指数', '低风险组死亡率', '中低风险组死亡率'];
 /** The debounce between a keystroke in the formula editor and the recompute. */
 export const FORMULA_DEBOUNCE_MS = 200;
-const FORMULAS_KEY = 'casemix.evaluation.formulas';
 /** A drill-down goes one level deeper; the physician is the last. */
 export const CHILD_LEVEL: Readonly<Record<UnitLevel, UnitLevel | null>> = { hospital: 'department', department: 'ward', ward: 'physician', physician: null };
 
-function storedFormulas(): string {
-  try {
-    return globalThis.localStorage?.getItem(FORMULAS_KEY) ?? SEED_COMPOSITE.text;
-  } catch {
-    return SEED_COMPOSITE.text;
-  }
-}
-
+/** The text lives in formula-store (the scenario saves it too); storing it also keeps it over a reload. */
 function storeFormulas(text: string): void {
-  try {
-    globalThis.localStorage?.setItem(FORMULAS_KEY, text);
-  } catch {
-    /* private mode: the text lasts for this page only */
-  }
+  setFormulaText(text);
 }
 
 class EvaluationState {
@@ -78,7 +67,12 @@ class EvaluationState {
   parent = $state<Partial<Record<UnitLevel, string>>>({});
   compareBase = $state('');
   compareWith = $state('');
-  formulaText = $state(storedFormulas());
+  get formulaText(): string {
+    return formulaStore.text;
+  }
+  set formulaText(text: string) {
+    formulaStore.text = text;
+  }
   /** Use the loaded benchmark (not the loaded population) as the consumption indices' reference. */
   useBenchmark = $state(false);
   benchmark = $state.raw<BenchmarkInfo | null>(null);

@@ -22,6 +22,7 @@ import { hasMessage, t } from '../i18n/i18n.svelte.ts';
 import { formatCount, formatYuan } from '../i18n/number-format.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { download } from './download.ts';
+import { formulaStore, setFormulaText } from './formula-store.svelte.ts';
 
 /** A message above the page: a refused file or link, or a what-if reset after the ruleset changed. */
 export interface PaymentNote {
@@ -150,6 +151,7 @@ async function applyLink(payload: string, ctx: ScenarioContext): Promise<void> {
     return;
   }
   payment.notes = [];
+  adoptFormulas(read.scenario);
   history?.push(read.scenario);
   history?.seal();
   if (history) setWhatIf(history.current as ReadonlyScenario, false);
@@ -292,10 +294,21 @@ function scheduleLinkUpdate(delayMs = 300): void {
   linkTimer = setTimeout(() => void writeLink(), delayMs);
 }
 
+/** The what-if as saved and shared: with the evaluation formulas (§10: a scenario holds the formula texts). */
+function sharedScenario(whatIf: ReadonlyScenario): ReadonlyScenario {
+  return { ...whatIf, formulas: formulaStore.text };
+}
+
+/** A scenario read from a file or link brings its formulas to the Evaluation page. */
+function adoptFormulas(s: ReadonlyScenario): void {
+  if (s.formulas && s.formulas !== formulaStore.text) setFormulaText(s.formulas);
+}
+
 async function writeLink(): Promise<void> {
   const { ctx, base, whatIf } = payment;
   if (!ctx || !base || !whatIf || payment.problems.length > 0) return;
-  const payload = isBase(whatIf, base) ? '' : await encodeScenarioPayload(whatIf, ctx);
+  const shared = sharedScenario(whatIf);
+  const payload = isBase(shared, base) ? '' : await encodeScenarioPayload(shared, ctx);
   if (route.page !== 'payment' || payment.whatIf !== whatIf) return;
   lastPayload = payload || null;
   if ((routeParam('s') ?? '') !== payload) replaceRouteQuery(payload ? `s=${payload}` : '');
@@ -305,7 +318,7 @@ async function writeLink(): Promise<void> {
 export async function copyShareLink(): Promise<void> {
   const { ctx, whatIf } = payment;
   if (!ctx || !whatIf || payment.problems.length > 0) return;
-  const link = `${location.href.split('#')[0]}${await scenarioToLink(whatIf, ctx)}`;
+  const link = `${location.href.split('#')[0]}${await scenarioToLink(sharedScenario(whatIf), ctx)}`;
   payment.shareLink = link;
   await writeLink();
   try {
@@ -321,7 +334,7 @@ export function saveScenarioFile(): void {
   const s = payment.whatIf;
   if (!s) return;
   const name = (s.name.trim() || 'scenario').replace(/[\\/:*?"<>|\s]+/g, '_');
-  download(new TextEncoder().encode(scenarioToJson(s)), `${name}.json`, 'application/json');
+  download(new TextEncoder().encode(scenarioToJson(sharedScenario(s))), `${name}.json`, 'application/json');
 }
 
 /** Reads a scenario file: every problem is listed and the what-if stays; a good one becomes an undoable step. */
@@ -334,6 +347,7 @@ export async function loadScenarioFile(file: File): Promise<void> {
     return;
   }
   payment.notes = [{ tone: 'info', key: 'payment.note.fileLoaded', params: { file: file.name } }];
+  adoptFormulas(read.scenario);
   history.seal();
   history.push(read.scenario);
   history.seal();

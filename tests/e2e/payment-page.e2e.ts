@@ -302,4 +302,21 @@ describe('Payment page', () => {
     expect(first).toContain(expected.value.rows[0]!.caseId);
     expect(first).toContain(expected.value.rows[0]!.ratio.toFixed(2));
   });
+
+  it('§10 a scenario carries the evaluation formulas: saved with it, and loading it sets them on the Evaluation page', async () => {
+    const { page } = await openPayment();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-testid=scenario-save]').click()]);
+    const saved = JSON.parse(readFileSync((await download.path())!, 'utf8')) as Scenario;
+    expect(saved.formulas).toBe(ctx.formulas);
+    const mine = { ...saved, formulas: '综合得分 = CMI × 100' };
+    await page.locator('[data-testid=scenario-file]').setInputFiles({ name: 'mine.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mine)) });
+    await expect.poll(() => page.locator('[data-testid=payment-note]').innerText()).toContain('mine.json');
+    await page.locator('nav a[href="#/evaluation"]').click();
+    const editor = page.locator('[data-testid=formula-editor] textarea, textarea[data-testid=formula-editor]').first();
+    await expect.poll(() => editor.inputValue(), { timeout: 30_000 }).toBe('综合得分 = CMI × 100');
+    const cmi = await page.locator('[data-testid=evaluation-row]').first().locator('td[data-column=CMI]').innerText();
+    // CMI is shown to 4 places, the composite from the unrounded CMI: equal to within the display's rounding.
+    await expect.poll(async () => Math.abs(Number(await page.locator('[data-testid=composite-cell]').first().innerText()) - Number(cmi) * 100), { timeout: 30_000 })
+      .toBeLessThanOrEqual(0.005);
+  });
 });

@@ -5,14 +5,13 @@ import { basename } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineError } from '../engine/engine-errors.ts';
 import type { MethodResult, PaymentComparison, PaymentTotals } from '../engine/engine-pricing.ts';
+import { allocPricingRows, PRICING_ROW_COLUMNS } from '../engine/pricing-layout.ts';
 import { exportColumns, type ExportColumn } from '../data/table-export.ts';
 import { formatCount, formatYuan } from '../i18n/number-format.ts';
 import { baseScenario, parseScenario, type Scenario } from '../scenario/scenario.ts';
 import { textTable } from './text-table.ts';
 
 const LOCALE = 'en-US';
-/** Cases priced per call when writing per-case columns: bounded temporary memory in the core. */
-const ROWS_PER_CALL = 262_144;
 /** In FLAG order (pricing-layout.ts): 0 normal, 1 high, 2 low, 3 unpriced. */
 const FLAG_NAMES = ['normal', 'high', 'low', 'unpriced'] as const;
 
@@ -96,17 +95,11 @@ function hospitalTable(m: MethodResult): string {
 
 /** case_id and the per-case §3/§4 columns, priced in slices so the core's temporaries stay small. */
 function perCaseColumns(engine: Engine, scenario: Scenario, n: number) {
-  const parts = { drgStd: new Float64Array(n), drgPay: new Float64Array(n), drgFlag: new Uint8Array(n), review: new Uint8Array(n),
-    drgFund: new Float64Array(n), dipScore: new Float64Array(n), dipPay: new Float64Array(n), dipFlag: new Uint8Array(n), dipFund: new Float64Array(n) };
-  for (let first = 0; first < n; first += ROWS_PER_CALL) {
-    const count = Math.min(ROWS_PER_CALL, n - first);
-    const r = engine.pricedRows(scenario, first, count);
-    if (!r.ok) return r;
-    const v = r.value;
-    parts.drgStd.set(v.drgStandardYuan, first); parts.drgPay.set(v.drgPaymentYuan, first); parts.drgFlag.set(v.drgOutlier, first);
-    parts.review.set(v.specialReview, first); parts.drgFund.set(v.drgFundYuan, first); parts.dipScore.set(v.dipCaseScore, first);
-    parts.dipPay.set(v.dipPaymentYuan, first); parts.dipFlag.set(v.dipDeviation, first); parts.dipFund.set(v.dipFundYuan, first);
-  }
+  const all = allocPricingRows(n);
+  const priced = engine.pricedSlices(scenario, (first, rows) => {
+    for (const k of PRICING_ROW_COLUMNS) all[k].set(rows[k], first);
+  });
+  if (!priced.ok) return priced;
   const { compiled, out } = engine.groupingOutput();
   const money = (name: string, values: Float64Array): ExportColumn => ({ name, kind: 'float', values, decimals: 2 });
   const flags = (a: Uint8Array) => Array.from(a, (f) => FLAG_NAMES[f] ?? 'normal');
@@ -115,18 +108,18 @@ function perCaseColumns(engine: Engine, scenario: Scenario, n: number) {
   const columns: ExportColumn[] = [
     { name: 'case_id', kind: 'text', values: engine.caseIds() },
     { name: 'drg', kind: 'text', values: Array.from(out.drg, (id) => (id >= 0 ? compiled.strings.drgCodes[id]! : '0000')) },
-    money('drg_standard_yuan', parts.drgStd),
-    money('drg_payment_yuan', parts.drgPay),
-    { name: 'drg_outlier', kind: 'text', values: flags(parts.drgFlag) },
-    { name: 'special_review', kind: 'int', values: Int32Array.from(parts.review) },
-    money('drg_fund_yuan', parts.drgFund),
-    money('drg_patient_yuan', parts.drgPay.map((p, i) => p - parts.drgFund[i]!)),
+    money('drg_standard_yuan', all.drgStandardYuan),
+    money('drg_payment_yuan', all.drgPaymentYuan),
+    { name: 'drg_outlier', kind: 'text', values: flags(all.drgOutlier) },
+    { name: 'special_review', kind: 'int', values: Int32Array.from(all.specialReview) },
+    money('drg_fund_yuan', all.drgFundYuan),
+    money('drg_patient_yuan', all.drgPatientYuan),
     { name: 'dip_group', kind: 'text', values: Array.from(dipIds, (id) => (id >= 0 ? compiled.strings.dipGroupCodes[id]! : '')) },
-    { name: 'dip_case_score', kind: 'float', values: parts.dipScore, decimals: 4 },
-    money('dip_payment_yuan', parts.dipPay),
-    { name: 'dip_deviation', kind: 'text', values: flags(parts.dipFlag) },
-    money('dip_fund_yuan', parts.dipFund),
-    money('dip_patient_yuan', parts.dipPay.map((p, i) => p - parts.dipFund[i]!)),
+    { name: 'dip_case_score', kind: 'float', values: all.dipCaseScore, decimals: 4 },
+    money('dip_payment_yuan', all.dipPaymentYuan),
+    { name: 'dip_deviation', kind: 'text', values: flags(all.dipDeviation) },
+    money('dip_fund_yuan', all.dipFundYuan),
+    money('dip_patient_yuan', all.dipPatientYuan),
   ];
   return { ok: true as const, value: columns };
 }

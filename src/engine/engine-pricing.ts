@@ -110,6 +110,8 @@ export class PricingSession {
   private readonly unitIds: Block | null;
   private readonly nUnits: number;
   private readonly sums: CaseSums;
+  /** MDC id per DRG id (the MDC breakdown's fold), derived once from the ruleset's MDC steps. */
+  private readonly drgMdc: Int32Array;
   /** The last recalibration and the trimming it used (a scenario may change the percentiles). */
   private recalibration: { key: string; drg: Recalibration; dip: Recalibration } | null = null;
   private baseCache: { key: string; summary: ReturnType<typeof pricingSummary>; histogram: RatioHistogram } | null = null;
@@ -139,6 +141,7 @@ export class PricingSession {
       hospital: (this.unitIds ?? columns.hospital.ids).ptr,
     });
     const t = compiled.tables;
+    this.drgMdc = drgMdcIds(compiled);
     this.sums = this.wasm.base.caseSums(this.cases, this.nUnits, t.drgWeight.length, t.dipGroupScore.length);
   }
 
@@ -176,12 +179,12 @@ export class PricingSession {
     return { parameters: s.parameters, drgWeight: scenarioDrgWeights(this.compiled, s, recalibrated), useRecalibratedWeights: s.useRecalibratedWeights };
   }
 
-  /** Per-case payment columns of rows [first, first + count) under one side (for the CLI's export). */
-  priceRows(side: PricingSide, first: number, count: number): PricingRows {
+  /** Per-case payment columns of every case under one side, `slice` cases per call of `visit`; one resolve. */
+  priceSlices(side: PricingSide, slice: number, visit: (first: number, rows: PricingRows) => void): void {
     const ctx = this.wasm.whatIf;
     ctx.setInputs(this.inputs(side));
     ctx.resolve(this.cases);
-    return ctx.priceRows(this.cases, null, count, first);
+    for (let first = 0; first < this.cases.n; first += slice) visit(first, ctx.priceRows(this.cases, null, Math.min(slice, this.cases.n - first), first));
   }
 
   private inputs(side: PricingSide) {
@@ -238,15 +241,11 @@ export class PricingSession {
       for (let u = 0; u <= this.nUnits; u++) out[hospitalOf[u]!] += a[u]!;
       return out;
     };
-    const collapseSide = (s: SideColumns): SideColumns => ({
-      paymentYuan: collapse(s.paymentYuan), fundYuan: s.fundYuan && collapse(s.fundYuan), high: collapse(s.high),
-      low: collapse(s.low), unpriced: collapse(s.unpriced), standardOrScore: collapse(s.standardOrScore),
-    });
     const unknown = '—';
     const hospitals = keepRows({
       codes: [...cols.hospital.labels, unknown], names: [...cols.hospital.labels, unknown], parents: null,
       cases: collapse(unitCases), costYuan: collapse(unitCost),
-      base: collapseSide(unitSide.base), whatIf: collapseSide(unitSide.whatIf),
+      base: mapSide(unitSide.base, collapse), whatIf: mapSide(unitSide.whatIf, collapse),
     });
     const departments = byUnits ? keepRows({
       codes: Array.from({ length: this.nUnits + 1 }, (_, u) => (u < this.nUnits ? cols.department.labels[u % nd]! : unknown)),
@@ -257,8 +256,7 @@ export class PricingSession {
 
     const str = this.compiled.strings;
     const groupTable = (g: { base: GroupPricing; whatIf: GroupPricing }, codes: string[], names: string[], none: string): PaymentBreakdown => {
-      const gs = (x: GroupPricing): SideColumns => ({ paymentYuan: x.paymentYuan, fundYuan: null, high: x.high, low: x.low, unpriced: x.unpriced, standardOrScore: x.standardOrScore });
-      return keepRows({ codes: [...codes, none], names: [...names, ''], parents: null, cases: g.base.cases, costYuan: g.base.costYuan, base: gs(g.base), whatIf: gs(g.whatIf) });
+      return keepRows({ codes: [...codes, none], names: [...names, ''], parents: null, cases: g.base.cases, costYuan: g.base.costYuan, base: groupSide(g.base), whatIf: groupSide(g.whatIf) });
     };
     const groupPricing = m === 'drg' ? { base: base.drgs!, whatIf: whatIf.drgs! } : { base: base.dipGroups!, whatIf: whatIf.dipGroups! };
     const groups = m === 'drg' ? groupTable(groupPricing, str.drgCodes, str.drgNames, '0000') : groupTable(groupPricing, str.dipGroupCodes, str.dipGroupNames, '—');
@@ -269,12 +267,11 @@ export class PricingSession {
       const pay = collapse(s.paymentYuan), fund = collapse(s.fundYuan!), cost = collapse(unitCost);
       // §3 settlement is per hospital; cases without a hospital are settled as one more "hospital".
       const st = settle(pay, cost, params.surplusShare, params.overrunShare);
-      const sum = (a: Float64Array) => a.reduce((x, y) => x + y, 0);
-      const adjustment = sum(st.adjustmentYuan), payment = sum(pay), fundShare = sum(fund);
+      const adjustment = sumOf(st.adjustmentYuan), payment = sumOf(pay), fundShare = sumOf(fund);
       return {
-        fundYuan: fundShare + adjustment, revenueYuan: payment + adjustment, marginYuan: sum(st.hospitalResultYuan),
+        fundYuan: fundShare + adjustment, revenueYuan: payment + adjustment, marginYuan: sumOf(st.hospitalResultYuan),
         patientYuan: payment - fundShare, paymentYuan: payment, adjustmentYuan: adjustment,
-        high: sum(s.high), low: sum(s.low), unpriced: sum(s.unpriced), review: m === 'drg' ? sum(h.specialReview) : 0,
+        high: sumOf(s.high), low: sumOf(s.low), unpriced: sumOf(s.unpriced), review: m === 'drg' ? sumOf(h.specialReview) : 0,
       };
     };
     return {
@@ -288,21 +285,31 @@ export class PricingSession {
   private mdcTable(g: { base: GroupPricing; whatIf: GroupPricing }): PaymentBreakdown {
     const str = this.compiled.strings, t = this.compiled.tables;
     const nMdc = str.mdcCodes.length, nDrg = t.drgWeight.length;
-    const drgMdc = drgMdcIds(this.compiled);
+    const drgMdc = this.drgMdc;
     const mdcOf = (d: number) => (d < nDrg && drgMdc[d]! >= 0 ? drgMdc[d]! : nMdc);
     const fold = (a: Float64Array) => {
       const out = new Float64Array(nMdc + 1);
       for (let d = 0; d <= nDrg; d++) out[mdcOf(d)] += a[d]!;
       return out;
     };
-    const side = (x: GroupPricing): SideColumns => ({
-      paymentYuan: fold(x.paymentYuan), fundYuan: null, high: fold(x.high), low: fold(x.low), unpriced: fold(x.unpriced), standardOrScore: fold(x.standardOrScore),
-    });
     return keepRows({
       codes: [...str.mdcCodes, '0000'], names: [...str.mdcNames, ''], parents: null,
-      cases: fold(g.base.cases), costYuan: fold(g.base.costYuan), base: side(g.base), whatIf: side(g.whatIf),
+      cases: fold(g.base.cases), costYuan: fold(g.base.costYuan), base: mapSide(groupSide(g.base), fold), whatIf: mapSide(groupSide(g.whatIf), fold),
     });
   }
+}
+
+/** A DRG or DIP group table's columns as a side (groups are not split by insurance type: no fund column). */
+function groupSide(x: GroupPricing): SideColumns {
+  return { paymentYuan: x.paymentYuan, fundYuan: null, high: x.high, low: x.low, unpriced: x.unpriced, standardOrScore: x.standardOrScore };
+}
+
+/** Every column of a side through one function (collapse to hospitals, fold to MDCs, keep rows with cases). */
+function mapSide(s: SideColumns, f: (a: Float64Array) => Float64Array): SideColumns {
+  return {
+    paymentYuan: f(s.paymentYuan), fundYuan: s.fundYuan && f(s.fundYuan), high: f(s.high), low: f(s.low),
+    unpriced: f(s.unpriced), standardOrScore: f(s.standardOrScore),
+  };
 }
 
 function sumOf(a: Float64Array): number {
@@ -316,13 +323,9 @@ function keepRows(b: PaymentBreakdown): PaymentBreakdown {
   const keep: number[] = [];
   for (let i = 0; i < b.cases.length; i++) if (b.cases[i]! > 0) keep.push(i);
   const pick = (a: Float64Array) => Float64Array.from(keep, (i) => a[i]!);
-  const pickSide = (s: SideColumns): SideColumns => ({
-    paymentYuan: pick(s.paymentYuan), fundYuan: s.fundYuan && pick(s.fundYuan), high: pick(s.high), low: pick(s.low),
-    unpriced: pick(s.unpriced), standardOrScore: pick(s.standardOrScore),
-  });
   return {
     codes: keep.map((i) => b.codes[i]!), names: keep.map((i) => b.names[i]!), parents: b.parents && keep.map((i) => b.parents![i]!),
-    cases: pick(b.cases), costYuan: pick(b.costYuan), base: pickSide(b.base), whatIf: pickSide(b.whatIf),
+    cases: pick(b.cases), costYuan: pick(b.costYuan), base: mapSide(b.base, pick), whatIf: mapSide(b.whatIf, pick),
   };
 }
 

@@ -173,7 +173,7 @@ export type { RulesetInfo };
 
 export class Engine {
   private cases: CaseStore | null = null;
-  private ruleset: (PreparedRuleset & { grouper: WasmDrgGrouper; dip: WasmDipGrouper }) | null = null;
+  private ruleset: (PreparedRuleset & { grouper: WasmDrgGrouper; dip: WasmDipGrouper; scenario: ScenarioContext }) | null = null;
   private grouped: Grouped | null = null;
   private quality: QualityFinding[] | null = null;
   private pricing: PricingSession | null = null;
@@ -218,7 +218,9 @@ export class Engine {
       const dip = new WasmDipGrouper(this.core, prepared.value.compiled);
       this.ruleset?.grouper.free();
       this.ruleset?.dip.free();
-      this.ruleset = { ...prepared.value, grouper, dip };
+      const c = prepared.value.compiled;
+      const scenario = { ...scenarioContext({ meta: c.meta, parameters: c.parameters }, c.strings), adrgMdc: adrgMdcIds(c) };
+      this.ruleset = { ...prepared.value, grouper, dip, scenario };
       this.regroup();
       return prepared.value.info;
     }, { file });
@@ -387,9 +389,18 @@ export class Engine {
   scenarioContext(): Result<ScenarioContext> {
     return attempt(() => {
       if (!this.ruleset) fail('engine.no_ruleset', 'No ruleset is loaded');
-      const c = this.ruleset.compiled;
-      return { ...scenarioContext({ meta: c.meta, parameters: c.parameters }, c.strings), adrgMdc: adrgMdcIds(c) };
+      return this.ruleset.scenario;
     });
+  }
+
+  /** Refuses scenarios with problems, every problem named with its field (prefixed by the side, when given). */
+  private checkScenarios(sides: readonly { scenario: ReadonlyScenario; side?: 'base' | 'whatIf' }[]): void {
+    if (!this.ruleset) fail('engine.no_ruleset', 'No ruleset is loaded');
+    const ctx = this.ruleset.scenario;
+    const problems = sides.flatMap(({ scenario, side }) => validateScenario(scenario, ctx).map((p) => (side
+      ? { code: p.code, message: p.message, params: { ...p.params, side }, where: { field: `${side}.${p.where.field}` } }
+      : { code: p.code, message: p.message, params: p.params, where: { field: p.where.field } })));
+    if (problems.length) throw new EngineFailure(problems);
   }
 
   /**
@@ -399,11 +410,7 @@ export class Engine {
   compareScenarios(base: ReadonlyScenario, whatIf: ReadonlyScenario): Result<PaymentComparison> {
     return attempt(() => {
       this.requireGrouped();
-      const ctx = this.scenarioContext();
-      if (!ctx.ok) throw new EngineFailure(ctx.errors);
-      const problems = (['base', 'whatIf'] as const).flatMap((name) => validateScenario(name === 'base' ? base : whatIf, ctx.value)
-        .map((p) => ({ code: p.code, message: p.message, params: { ...p.params, side: name }, where: { field: `${name}.${p.where.field}` } })));
-      if (problems.length) throw new EngineFailure(problems);
+      this.checkScenarios([{ scenario: base, side: 'base' }, { scenario: whatIf, side: 'whatIf' }]);
       const session = this.pricingSession();
       return session.compare(session.sideOf(base), session.sideOf(whatIf));
     });
@@ -419,15 +426,12 @@ export class Engine {
       const s = this.requireCases();
       const hits: { row: number; ratio: number; standard: number }[] = [];
       const cost = this.core.f64(s.totalCost, s.rows).slice();
-      for (let first = 0; first < s.rows; first += PRICING_SLICE) {
-        const count = Math.min(PRICING_SLICE, s.rows - first);
-        const r = this.pricedRows(scenario, first, count);
-        if (!r.ok) throw new EngineFailure(r.errors);
-        const { specialReview, drgStandardYuan } = r.value;
-        for (let k = 0; k < count; k++) {
+      const priced = this.pricedSlices(scenario, (first, { specialReview, drgStandardYuan }) => {
+        for (let k = 0; k < specialReview.length; k++) {
           if (specialReview[k]) hits.push({ row: first + k, ratio: cost[first + k]! / drgStandardYuan[k]!, standard: drgStandardYuan[k]! });
         }
-      }
+      });
+      if (!priced.ok) throw new EngineFailure(priced.errors);
       hits.sort((a, b) => b.ratio - a.ratio || a.row - b.row);
       const a = s.analysis;
       const label = (c: UnitColumn, row: number) => {
@@ -454,16 +458,16 @@ export class Engine {
     });
   }
 
-  /** Per-case payment columns for rows [first, first + count) under one scenario (checked first). */
-  pricedRows(scenario: ReadonlyScenario, first: number, count: number): Result<PricingRows> {
+  /**
+   * Per-case payment columns of every case under one scenario (checked first), handed to `visit` a slice at a
+   * time (rows [first, first + rows length)) so the core's temporaries stay small; priced with one resolve.
+   */
+  pricedSlices(scenario: ReadonlyScenario, visit: (first: number, rows: PricingRows) => void): Result<void> {
     return attempt(() => {
       this.requireGrouped();
-      const ctx = this.scenarioContext();
-      if (!ctx.ok) throw new EngineFailure(ctx.errors);
-      const problems = validateScenario(scenario, ctx.value);
-      if (problems.length) throw new EngineFailure(problems.map((p) => ({ code: p.code, message: p.message, params: p.params, where: { field: p.where.field } })));
+      this.checkScenarios([{ scenario }]);
       const session = this.pricingSession();
-      return session.priceRows(session.sideOf(scenario), first, count);
+      session.priceSlices(session.sideOf(scenario), PRICING_SLICE, visit);
     });
   }
 

@@ -11,23 +11,20 @@ import { importCsvTables } from '../src/rules/import-csv-tables.ts';
 import { problemError } from '../src/engine/ruleset-loading.ts';
 import {
   deleteRuleset, isRulesetStoreAvailable, listRulesets, rulesetText, saveRuleset, type StoredRuleset,
-} from '../src/engine/ruleset-store.ts';
-import type { Result } from '../src/engine/engine-errors.ts';
+} from './ruleset-store.ts';
+import type { Result } from '../src/shared/errors.ts';
 import { summaryBuffers, summaryColumns, type UnitSummary } from '../src/engine/unit-summary.ts';
 import { exportColumns, type ExportFormat } from '../src/data/table-export.ts';
 import { paymentTableColumns, type PaymentComparison, type PaymentMethod } from '../src/engine/engine-pricing.ts';
 import type { Scenario, ScenarioContext } from '../src/scenario/scenario.ts';
 import type { EvaluationRequest, EvaluationTable } from '../src/engine/engine-evaluation.ts';
 import type { TrimOptions } from '../src/scenario/weight-recalibration.ts';
+import type { PaymentTable, ResultTable } from '../src/engine/engine-api.ts';
 
 // One engine per worker: calls that arrive while the core compiles share the same promise, so none
 // of them can end up holding (and filling) an engine that another replaces.
 let engine: Promise<Engine> | null = null;
 
-/** The result tables the page can export. */
-export type ResultTable = 'departments' | 'drgs' | 'dip';
-/** The payment breakdowns the page can export. */
-export type PaymentTable = 'hospitals' | 'departments' | 'mdcs' | 'groups';
 
 /** The buffers of every typed array in a fresh result, to transfer instead of copying. */
 function buffersOf(x: unknown, out: ArrayBuffer[] = []): ArrayBuffer[] {

@@ -6,7 +6,7 @@ import { tableToIPC } from 'apache-arrow';
 import { csvToArrow } from '../data/csv-to-arrow.ts';
 import { exportColumns } from '../data/table-export.ts';
 import { prepareRulesetText } from '../engine/ruleset-loading.ts';
-import { attempt, type EngineError } from '../engine/engine-errors.ts';
+import { attempt, type EngineError } from '../shared/errors.ts';
 import { createNodeEngine } from '../engine/node/engine-node.ts';
 import { ROOT } from '../engine/node/wasm-build.ts';
 import { formatCount, formatDays, formatWeight, formatYuan } from '../i18n/number-format.ts';

@@ -3,9 +3,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { exportColumns, type ExportColumn } from '../data/table-export.ts';
-import { UNIT_LEVELS, type UnitLevel } from '../engine/case-columns.ts';
+import { UNIT_LEVELS, type UnitLevel } from '../evaluation/unit-levels.ts';
 import { evaluate, type EvaluationRequest, type EvaluationTable } from '../engine/engine-evaluation.ts';
-import { attempt, type EngineError } from '../engine/engine-errors.ts';
+import { attempt, type EngineError } from '../shared/errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { parseBenchmarkCsv } from '../evaluation/benchmark-table.ts';
 import { presetText } from '../evaluation/composite-scores.ts';

@@ -1,7 +1,7 @@
 // `casemix generate`: writes synthetic §1 cases (src/data/synthetic-cases.ts) to an Arrow IPC file.
 // Streams batch by batch through one reused write buffer; progress goes to stderr, never the data.
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
-import { CaseGenerator } from '../data/synthetic-cases.ts';
+import { CaseGenerator } from '../demo/synthetic-cases.ts';
 
 export interface GenerateArgs {
   cases: number;

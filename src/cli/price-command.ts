@@ -3,7 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
-import type { EngineError } from '../engine/engine-errors.ts';
+import type { EngineError } from '../shared/errors.ts';
 import type { MethodResult, PaymentComparison, PaymentTotals } from '../engine/engine-pricing.ts';
 import { allocPricingRows, PRICING_ROW_COLUMNS } from '../engine/pricing-layout.ts';
 import { exportColumns, type ExportColumn } from '../data/table-export.ts';

@@ -2,7 +2,7 @@
 // Fails with errors that name the file and column; never returns a half-read table.
 import { DataType, Type, tableFromIPC, type Field, type Table } from 'apache-arrow';
 import { CASE_COLUMNS, REQUIRED_COLUMNS, type ColumnKind } from './case-schema.ts';
-import { EngineFailure, fail, type EngineError } from '../engine/engine-errors.ts';
+import { EngineFailure, fail, type EngineError } from '../shared/errors.ts';
 
 const FILE_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
 const FOREIGN_SIGNATURES: Array<[number[], string]> = [

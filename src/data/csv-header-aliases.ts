@@ -1,5 +1,6 @@
 // Header names that hospital and bureau exports use for the §1 columns, in Chinese and English.
 // Matching ignores case, spaces, underscores and brackets, so 年龄（岁）, 年龄(岁) and age_years all match.
+import { normaliseHeader } from '../shared/csv-header.ts';
 
 export const HEADER_ALIASES: Readonly<Record<string, readonly string[]>> = {
   case_id: ['病案号', '住院号', '病历号', '结算清单号', '清单流水号', 'caseid', 'case_no', 'mrn'],
@@ -43,9 +44,6 @@ export const NUMBERED_LIST_HEADERS: Readonly<Record<'secondary_dx' | 'other_proc
   other_procs: /^(?:其他手术操作编码|其他手术编码|其他手术及操作编码|其他手术操作|otherprocs|otherproc|proc)(\d+)$/,
 };
 
-export function normaliseHeader(h: string): string {
-  return h.trim().toLowerCase().replace(/[\s_\-（）()【】[\]·.:：]/g, '');
-}
 
 const lookup = new Map<string, string>();
 for (const [column, aliases] of Object.entries(HEADER_ALIASES)) {

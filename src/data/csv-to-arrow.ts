@@ -5,10 +5,10 @@ import {
   vectorFromArray, type Vector,
 } from 'apache-arrow';
 import { CASE_COLUMNS, REQUIRED_COLUMNS } from './case-schema.ts';
-import { CsvTokenizer, sniffDelimiter } from './csv-tokenizer.ts';
+import { CsvTokenizer, sniffDelimiter } from '../shared/csv-tokenizer.ts';
 import { matchHeader } from './csv-header-aliases.ts';
-import { detectEncoding, type CsvEncoding } from './text-encoding.ts';
-import { EngineFailure, fail, type EngineError } from '../engine/engine-errors.ts';
+import { detectEncoding, type CsvEncoding } from '../shared/text-encoding.ts';
+import { EngineFailure, fail, type EngineError } from '../shared/errors.ts';
 
 export interface CsvImportOptions {
   encoding?: CsvEncoding;

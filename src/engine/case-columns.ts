@@ -8,10 +8,6 @@ export interface UnitColumn {
   labels: string[];
 }
 
-/** The evaluated units of §5, from the widest to the narrowest. */
-export const UNIT_LEVELS = ['hospital', 'department', 'ward', 'physician'] as const;
-export type UnitLevel = (typeof UNIT_LEVELS)[number];
-
 /** §1 discharge_status of a death (离院方式 5 死亡). */
 export const DISCHARGE_DEATH = 5;
 

@@ -1,7 +1,7 @@
 // Moves Arrow columns into Wasm linear memory as dense typed columns: numbers by memcpy, codes as ids.
 // Per-row work happens in the core (conversion, interning, remapping), never in a JavaScript loop.
 import { DataType, Type, TimeUnit, type Data, type Vector } from 'apache-arrow';
-import { fail } from './engine-errors.ts';
+import { fail } from '../shared/errors.ts';
 import type { Block, WasmCore } from './wasm-core.ts';
 
 type Chunk = Data<DataType>;

@@ -14,9 +14,9 @@
 // gives the means (risk classes still come from the loaded cases). One reference for every period keeps
 // year-on-year changes measured against the same yardstick.
 // Grouped means assigned to a DRG that is not an ambiguity group (xQY), as on the grouping page.
-import type { AnalysisColumns, GroupedColumns, UnitLevel } from './case-columns.ts';
-import { UNIT_LEVELS } from './case-columns.ts';
-import { fail, type EngineError } from './engine-errors.ts';
+import type { AnalysisColumns, GroupedColumns } from './case-columns.ts';
+import { UNIT_LEVELS, type UnitLevel } from '../evaluation/unit-levels.ts';
+import { fail, type EngineError } from '../shared/errors.ts';
 import type { WasmCore } from './wasm-core.ts';
 import { WasmEvaluationKernels } from './wasm-evaluation.ts';
 import { resolveBenchmark, type BenchmarkTable } from '../evaluation/benchmark-table.ts';

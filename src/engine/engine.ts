@@ -4,7 +4,7 @@ import type { Table } from 'apache-arrow';
 import { readCaseTable, schemaProblems } from '../data/arrow-case-file.ts';
 import { REQUIRED_COLUMNS } from '../data/case-schema.ts';
 import { csvToArrow, type CsvImportOptions } from '../data/csv-to-arrow.ts';
-import { attempt, EngineFailure, fail, type EngineError, type Result } from './engine-errors.ts';
+import { attempt, EngineFailure, fail, type EngineError, type Result } from '../shared/errors.ts';
 import {
   placeCodeIds, placeCodeList, placeDayColumn, placeFloat64Column, placeInt32Column, placeInt32OrMissing, placeSex,
   placeUtf8Ids, nullRows, type IdListColumn,

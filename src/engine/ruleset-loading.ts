@@ -1,6 +1,6 @@
 // Turns a ruleset file's text into a compiled ruleset and its description, or the list of its problems.
 // Accepts casemix-ruleset/1 and the CHS-DRG reference layout (imported first); never half-loads.
-import type { EngineError, Result } from './engine-errors.ts';
+import type { EngineError, Result } from '../shared/errors.ts';
 import { importChsRules } from '../rules/import-chs.ts';
 import { compiledTableBytes, tryCompileRuleset, type CompiledRuleset } from '../rules/ruleset-compile.ts';
 import type { Problem } from '../rules/ruleset-format.ts';

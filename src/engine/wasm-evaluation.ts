@@ -5,7 +5,7 @@ import {
   type DrgTables, type EvalCaseArrays, type EvalCaseColumn, type EvaluationKernels, type SliceKeys, type SliceParams,
 } from '../evaluation/evaluation-layout.ts';
 import type { AnalysisColumns, GroupedColumns } from './case-columns.ts';
-import { fail } from './engine-errors.ts';
+import { fail } from '../shared/errors.ts';
 import { borrowColumns, placeColumns, releaseColumns, type ResidentColumns } from './resident-columns.ts';
 import type { Block, WasmCore } from './wasm-core.ts';
 

@@ -1,10 +1,10 @@
 // A benchmark table for the §5 consumption indices: per DRG code a mean LOS and a mean cost (标杆值), read
 // from CSV (UTF-8 or GBK, Chinese or English headers) and matched to the ruleset's DRG codes.
 // Problems are values: a table without the needed columns is refused; bad rows become warnings.
-import { normaliseHeader } from '../data/csv-header-aliases.ts';
-import { CsvTokenizer, sniffDelimiter } from '../data/csv-tokenizer.ts';
-import { detectEncoding } from '../data/text-encoding.ts';
-import { EngineFailure, type EngineError } from '../engine/engine-errors.ts';
+import { normaliseHeader } from '../shared/csv-header.ts';
+import { CsvTokenizer, sniffDelimiter } from '../shared/csv-tokenizer.ts';
+import { detectEncoding } from '../shared/text-encoding.ts';
+import { EngineFailure, type EngineError } from '../shared/errors.ts';
 
 /** A parsed benchmark: plain data, safe to send between worker and page. */
 export interface BenchmarkTable {

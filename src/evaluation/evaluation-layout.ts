@@ -1,6 +1,6 @@
 // Layouts shared by the §5 evaluation kernel (assembly/evaluation.ts), its TypeScript twin and the host:
 // descriptor words, parameter words and the fields of the per-DRG and per-slice sum rows. Numbers only.
-import type { UnitLevel } from '../engine/case-columns.ts';
+import type { UnitLevel } from './unit-levels.ts';
 
 /** Case descriptor order: i32 columns, except totalCost (f64). */
 export const EVAL_CASE_COLUMNS = ['hospital', 'department', 'ward', 'physician', 'dischargeDay', 'los', 'totalCost', 'dischargeStatus', 'drg'] as const;

@@ -1,6 +1,5 @@
 // Evaluation periods (§5: "unit, period"): the kinds, the integer code of a period and its label
 // (2023, 2023H1, 2023Q1, 2023-01, all). The kernel computes codes per case; this file only names them.
-import { periodCodeReference } from '../engine/reference/evaluation.ts';
 
 export const PERIOD_KINDS = ['all', 'year', 'half', 'quarter', 'month'] as const;
 export type PeriodKind = (typeof PERIOD_KINDS)[number];
@@ -10,6 +9,23 @@ export const PERIOD_KIND_CODE: Readonly<Record<PeriodKind, number>> = { all: 0, 
 
 /** Periods per year of each kind (all: one period, whatever the years). */
 const PER_YEAR: Readonly<Record<PeriodKind, number>> = { all: 0, year: 1, half: 2, quarter: 4, month: 12 };
+
+/** Period code of a day number: see assembly/evaluation.ts periodCode (H. Hinnant's civil-from-days). */
+export function periodCodeReference(day: number, kind: number): number {
+  if (kind === 0) return 0;
+  const z = day + 719468;
+  const era = Math.trunc((z >= 0 ? z : z - 146096) / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.trunc((doe - Math.trunc(doe / 1460) + Math.trunc(doe / 36524) - Math.trunc(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.trunc(yoe / 4) - Math.trunc(yoe / 100));
+  const mp = Math.trunc((5 * doy + 2) / 153);
+  const m0 = mp < 10 ? mp + 2 : mp - 10;
+  const y = yoe + era * 400 + (m0 < 2 ? 1 : 0);
+  if (kind === 1) return y;
+  if (kind === 2) return y * 2 + (m0 >= 6 ? 1 : 0);
+  if (kind === 3) return y * 4 + Math.trunc(m0 / 3);
+  return y * 12 + m0;
+}
 
 /** The label of 'all'. */
 export const ALL_PERIODS = 'all';

@@ -1,8 +1,8 @@
 // Builds a casemix-ruleset/1 document from CSV tables an analyst fills from official spreadsheets
 // (drg.csv, adrg.csv, cc.csv …, English or Chinese headers). Pure — bytes in, ruleset or problems out, no fs.
-import { CsvTokenizer, sniffDelimiter } from '../data/csv-tokenizer.ts';
-import { detectEncoding } from '../data/text-encoding.ts';
-import { normaliseHeader } from '../data/csv-header-aliases.ts';
+import { CsvTokenizer, sniffDelimiter } from '../shared/csv-tokenizer.ts';
+import { detectEncoding } from '../shared/text-encoding.ts';
+import { normaliseHeader } from '../shared/csv-header.ts';
 import {
   OR_PROCEDURES_LIST, RULESET_FORMAT, adrgKindOf,
   type AdrgKind, type AdrgRule, type CheckRule, type Condition, type DiagnosisEntry, type DipCatalogEntry,

@@ -1,13 +1,13 @@
 // What the page holds: the loaded file's description, small aggregates, errors and the running step.
 // Never per-case data: that stays in the engine worker.
 import type { CaseFileInfo, QualityReport, RulesetInfo } from '../engine/engine.ts';
-import { EngineClient } from '../engine/engine-client.ts';
-import type { EngineError, Result } from '../engine/engine-errors.ts';
+import { EngineClient } from './engine-client.ts';
+import type { EngineError, Result } from '../shared/errors.ts';
 import type { UnitSummary } from '../engine/unit-summary.ts';
 import type { ExportFormat } from '../data/table-export.ts';
-import type { ResultTable } from '../../workers/engine.worker.ts';
+import type { ResultTable } from '../engine/engine-api.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
-import type { StoredRuleset } from '../engine/ruleset-store.ts';
+import type { StoredRuleset } from '../../workers/ruleset-store.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { download } from './download.ts';
 

@@ -3,8 +3,8 @@
 // that keeps at most one evaluate call in flight. Holds one small table of units, never a per-case array.
 import * as Comlink from 'comlink';
 import { app, engineRemote } from './app-state.svelte.ts';
-import { UNIT_LEVELS, type UnitLevel } from '../engine/case-columns.ts';
-import type { EngineError } from '../engine/engine-errors.ts';
+import { UNIT_LEVELS, type UnitLevel } from '../evaluation/unit-levels.ts';
+import type { EngineError } from '../shared/errors.ts';
 import type { EvaluationTable } from '../engine/engine-evaluation.ts';
 import type { ExportColumn } from '../data/table-export.ts';
 import type { FormulaColumn } from '../evaluation/composite-scores.ts';

@@ -3,11 +3,11 @@
 // compareScenarios call in flight. Holds parameters and aggregates only, never a per-case array.
 import { app, engineRemote } from './app-state.svelte.ts';
 import { replaceRouteQuery, route, routeParam } from './router.svelte.ts';
-import type { EngineError } from '../engine/engine-errors.ts';
+import type { EngineError } from '../shared/errors.ts';
 import type { PaymentComparison, PaymentMethod } from '../engine/engine-pricing.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
 import type { ExportFormat } from '../data/table-export.ts';
-import type { PaymentTable } from '../../workers/engine.worker.ts';
+import type { PaymentTable } from '../engine/engine-api.ts';
 import { STEP_ADRG } from '../rules/ruleset-compile.ts';
 import {
   baseScenario, cloneScenario, parseScenario, scenarioChanges, scenarioToJson, validateScenario,

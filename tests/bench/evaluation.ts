@@ -3,8 +3,9 @@
 // `npx tsx tests/bench/evaluation.ts [cases]`, or `benchEvaluation()` from run.ts.
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { seededRandom } from '../../src/data/demo-cases.ts';
-import type { AnalysisColumns, UnitLevel } from '../../src/engine/case-columns.ts';
+import { seededRandom } from '../../src/demo/demo-cases.ts';
+import type { AnalysisColumns } from '../../src/engine/case-columns.ts';
+import type { UnitLevel } from '../../src/evaluation/unit-levels.ts';
 import { evaluate, evaluateWith, type AnalysisInput, type EvaluationRequest } from '../../src/engine/engine-evaluation.ts';
 import { loadCoreModule } from '../../src/engine/node/engine-node.ts';
 import { ReferenceEvaluationKernels } from '../../src/engine/reference/evaluation.ts';

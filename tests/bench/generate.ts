@@ -2,7 +2,7 @@
 // `npx tsx tests/bench/generate.ts [cases]`, or `benchGenerate()` from run.ts; the bytes are counted, not kept.
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { CaseGenerator } from '../../src/data/synthetic-cases.ts';
+import { CaseGenerator } from '../../src/demo/synthetic-cases.ts';
 
 export interface GenerateBench {
   kernel: 'generate';

@@ -1,6 +1,6 @@
 // `npm run bench`: throughput of the Wasm kernels and their ratio to the TypeScript reference, same data,
 // same run. `--json` prints one JSON object. Benchmarks are not tests: nothing here asserts a time.
-import { seededRandom } from '../../src/data/demo-cases.ts';
+import { seededRandom } from '../../src/demo/demo-cases.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import { unitSummaryReference } from '../../src/engine/reference/unit-summary.ts';
 import { benchGrouping } from './group-wasm.ts';

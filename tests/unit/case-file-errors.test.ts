@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DateDay, vectorFromArray, Float64, Table, Utf8 } from 'apache-arrow';
 import type { Engine } from '../../src/engine/engine.ts';
-import type { EngineError } from '../../src/engine/engine-errors.ts';
+import type { EngineError } from '../../src/shared/errors.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import { handTable, ipc } from '../fixtures/case-tables.ts';
 
@@ -124,7 +124,7 @@ describe('bad case files are refused with a clear error and the earlier data kep
 
 describe('files too large for a browser tab', () => {
   it('are refused before a byte is read, with sizes in MiB', async () => {
-    const { fileTooLarge, MAX_CASE_FILE_BYTES } = await import('../../src/engine/engine-client.ts');
+    const { fileTooLarge, MAX_CASE_FILE_BYTES } = await import('../../src/ui/engine-client.ts');
     expect(fileTooLarge('ok.arrow', MAX_CASE_FILE_BYTES)).toBeNull();
     const r = fileTooLarge('huge.arrow', 3 * 2 ** 30);
     expect(r && !r.ok && r.errors[0]).toMatchObject({ code: 'file.too_large', params: { file: 'huge.arrow', sizeMiB: 3072, limitMiB: 1536 } });

@@ -2,9 +2,9 @@
 // and the errors that name file, column, line and value.
 import { describe, expect, it } from 'vitest';
 import { csvToArrow } from '../../src/data/csv-to-arrow.ts';
-import { CsvTokenizer } from '../../src/data/csv-tokenizer.ts';
-import { detectEncoding } from '../../src/data/text-encoding.ts';
-import { EngineFailure, type EngineError } from '../../src/engine/engine-errors.ts';
+import { CsvTokenizer } from '../../src/shared/csv-tokenizer.ts';
+import { detectEncoding } from '../../src/shared/text-encoding.ts';
+import { EngineFailure, type EngineError } from '../../src/shared/errors.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const HEAD_ZH = '病案号,医院编码,出院科室,入院日期,出院日期,年龄,性别,离院方式,主要诊断编码,住院总费用';

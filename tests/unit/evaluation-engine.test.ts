@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluateCommand, parseEvaluateOptions } from '../../src/cli/evaluate-command.ts';
-import { CaseGenerator } from '../../src/data/synthetic-cases.ts';
+import { CaseGenerator } from '../../src/demo/synthetic-cases.ts';
 import { evaluate } from '../../src/engine/engine-evaluation.ts';
 import type { Engine } from '../../src/engine/engine.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';

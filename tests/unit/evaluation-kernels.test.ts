@@ -2,15 +2,16 @@
 // on seeded random cases — ids and counts identical, sums bit for bit — for every level, period kind and filter;
 // period codes of days; the whole evaluation table identical through either set of kernels.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { seededRandom } from '../../src/data/demo-cases.ts';
-import type { AnalysisColumns, UnitLevel } from '../../src/engine/case-columns.ts';
+import { seededRandom } from '../../src/demo/demo-cases.ts';
+import type { AnalysisColumns } from '../../src/engine/case-columns.ts';
+import type { UnitLevel } from '../../src/evaluation/unit-levels.ts';
 import { evaluate, evaluateWith, type AnalysisInput, type EvaluationRequest } from '../../src/engine/engine-evaluation.ts';
 import { loadCoreModule } from '../../src/engine/node/engine-node.ts';
-import { periodCodeReference, ReferenceEvaluationKernels } from '../../src/engine/reference/evaluation.ts';
+import { ReferenceEvaluationKernels } from '../../src/engine/reference/evaluation.ts';
 import { WasmCore } from '../../src/engine/wasm-core.ts';
 import { WasmEvaluationKernels } from '../../src/engine/wasm-evaluation.ts';
 import { LEVEL_CODE, type DrgTables, type EvalCaseArrays, type SliceParams } from '../../src/evaluation/evaluation-layout.ts';
-import { PERIOD_KIND_CODE, PERIOD_KINDS, periodLabel } from '../../src/evaluation/periods.ts';
+import { PERIOD_KIND_CODE, PERIOD_KINDS, periodCodeReference, periodLabel } from '../../src/evaluation/periods.ts';
 import { SEED_COMPOSITE } from '../../src/scenario/composite-presets.ts';
 
 let core: WasmCore;

@@ -2,11 +2,12 @@
 // TypeScript reference (the two tables must be equal): the §12 facts, risk classes at their boundaries,
 // consumption indices against the population and a benchmark, drill-down peers, year-on-year, bad input.
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { AnalysisColumns, UnitLevel } from '../../src/engine/case-columns.ts';
+import type { AnalysisColumns } from '../../src/engine/case-columns.ts';
+import type { UnitLevel } from '../../src/evaluation/unit-levels.ts';
 import {
   evaluate, evaluateWith, type AnalysisInput, type EvaluationRequest, type EvaluationRuleset, type EvaluationTable,
 } from '../../src/engine/engine-evaluation.ts';
-import { EngineFailure } from '../../src/engine/engine-errors.ts';
+import { EngineFailure } from '../../src/shared/errors.ts';
 import { loadCoreModule } from '../../src/engine/node/engine-node.ts';
 import { ReferenceEvaluationKernels } from '../../src/engine/reference/evaluation.ts';
 import { WasmCore } from '../../src/engine/wasm-core.ts';

@@ -9,7 +9,7 @@ import { compileRuleset } from '../../src/rules/ruleset-compile.ts';
 import { encodeCaseRecords, type CaseInput } from '../../src/rules/case-encoding.ts';
 import { drgCodesOf, groupDrg } from '../../src/engine/reference/drg-grouper.ts';
 import { REASON_NAMES, type Ruleset } from '../../src/rules/ruleset-format.ts';
-import { normaliseHeader } from '../../src/data/csv-header-aliases.ts';
+import { normaliseHeader } from '../../src/shared/csv-header.ts';
 
 const EXAMPLE = join(import.meta.dirname, '../../docs/examples/csv-tables');
 const MINI = join(import.meta.dirname, '../../docs/examples/mini-ruleset.json');

@@ -2,8 +2,8 @@
 // planted anomalies that really are what their ground-truth columns say (§9, §11), and its inverse-CDF draws.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tableFromIPC, type Table } from 'apache-arrow';
-import { ANOMALY_KINDS, CaseGenerator, COST_COMPONENTS, GT_THRESHOLDS, QUALITY_ERROR_KINDS } from '../../src/data/synthetic-cases.ts';
-import { normalQuantile, quantile, quantileTable } from '../../src/data/synthetic-draws.ts';
+import { ANOMALY_KINDS, CaseGenerator, COST_COMPONENTS, GT_THRESHOLDS, QUALITY_ERROR_KINDS } from '../../src/demo/synthetic-cases.ts';
+import { normalQuantile, quantile, quantileTable } from '../../src/demo/synthetic-draws.ts';
 import { buildDemoRuleset } from '../../src/rules/demo/build-demo-ruleset.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import type { Engine } from '../../src/engine/engine.ts';

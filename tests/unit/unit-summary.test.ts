@@ -5,7 +5,7 @@ import { RecordBatch, Table } from 'apache-arrow';
 import type { Engine } from '../../src/engine/engine.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import { deriveLosReference, unitSummaryReference } from '../../src/engine/reference/unit-summary.ts';
-import { demoArrowBytes } from '../../src/data/demo-cases.ts';
+import { demoArrowBytes } from '../../src/demo/demo-cases.ts';
 import { handTable, ipc, type HandCase } from '../fixtures/case-tables.ts';
 
 let engine: Engine;

@@ -4,25 +4,9 @@ import {
   D, DAY_TABLE_DAYS, DENSE_ENTRIES, DRG_FIELDS, K, KEY_WORDS, S, SLICE_FIELDS,
   type DrgTables, type EvalCaseArrays, type EvaluationKernels, type SliceKeys, type SliceParams,
 } from '../../evaluation/evaluation-layout.ts';
+import { periodCodeReference } from '../../evaluation/periods.ts';
 
 const STATUS_DEATH = 5;
-
-/** Period code of a day number: see assembly/evaluation.ts periodCode (H. Hinnant's civil-from-days). */
-export function periodCodeReference(day: number, kind: number): number {
-  if (kind === 0) return 0;
-  const z = day + 719468;
-  const era = Math.trunc((z >= 0 ? z : z - 146096) / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.trunc((doe - Math.trunc(doe / 1460) + Math.trunc(doe / 36524) - Math.trunc(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.trunc(yoe / 4) - Math.trunc(yoe / 100));
-  const mp = Math.trunc((5 * doy + 2) / 153);
-  const m0 = mp < 10 ? mp + 2 : mp - 10;
-  const y = yoe + era * 400 + (m0 < 2 ? 1 : 0);
-  if (kind === 1) return y;
-  if (kind === 2) return y * 2 + (m0 >= 6 ? 1 : 0);
-  if (kind === 3) return y * 4 + Math.trunc(m0 / 3);
-  return y * 12 + m0;
-}
 
 function hash3(a: number, b: number, p: number): number {
   let h = (Math.imul(a, 0x9e3779b1) ^ Math.imul(b, 0x85ebca77) ^ Math.imul(p, 0xc2b2ae3d)) >>> 0;

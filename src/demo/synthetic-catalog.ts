@@ -6,7 +6,7 @@ import { groupDrg } from '../engine/reference/drg-grouper.ts';
 import {
   OR_PROCEDURES_LIST, adrgKindOf, type AdrgKind, type Condition, type ListRef, type NumberField, type Ruleset,
 } from '../rules/ruleset-format.ts';
-import { dxSexLimit, isPerinatalDx } from './quality-checks.ts';
+import { dxSexLimit, isPerinatalDx } from '../data/quality-checks.ts';
 import { seededRandom } from './demo-cases.ts';
 
 // ----- teaching parameters of the templates (the case draws' own are in synthetic-fill.ts) ----------------

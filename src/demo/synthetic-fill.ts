@@ -1,7 +1,7 @@
 // The synthetic generator's per-case loop (Case data issue): draws each case's hospital, DRG unit, patient,
 // stay, costs and codes into reused batch columns, reading only flat lookup tables built once per run.
 import type { AdrgKind } from '../rules/ruleset-format.ts';
-import { dxSexLimit } from './quality-checks.ts';
+import { dxSexLimit } from '../data/quality-checks.ts';
 import { seededRandom } from './demo-cases.ts';
 import type { Catalog, Unit } from './synthetic-catalog.ts';
 import {

@@ -1,6 +1,6 @@
 // Rulesets the user imported, kept in this browser's IndexedDB so a region's tables are imported once.
 // Runs in the engine worker (IndexedDB is there too): the page never holds a ruleset's text.
-import type { RulesetInfo } from './ruleset-loading.ts';
+import type { RulesetInfo } from '../src/engine/ruleset-loading.ts';
 
 const DB_NAME = 'casemix-workbench';
 const DB_VERSION = 1;

@@ -2,8 +2,8 @@
 // If the worker dies it is restarted and the caller gets an error value; the page itself never blocks.
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../../workers/engine.worker.ts';
-import type { Result } from './engine-errors.ts';
-import type { CaseFileInfo, RulesetInfo } from './engine.ts';
+import type { Result } from '../shared/errors.ts';
+import type { CaseFileInfo, RulesetInfo } from '../engine/engine.ts';
 
 export type EngineRemote = Comlink.Remote<EngineWorkerApi>;
 

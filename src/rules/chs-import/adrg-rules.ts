@@ -1,0 +1,73 @@
+// The ADRGs of the rules.json layout (their lists, tagged procedure lists, entry conditions, DRG splits
+// and fallback) as casemix-ruleset/1 ADRG rules, and the DRG table they and drg_names imply.
+import type { AdrgRule, DrgEntry, Split } from '../ruleset-format.ts';
+import { isObj, isStr, type ConditionConverter, type Json, type Obj, type Owner, type Report } from './conditions.ts';
+
+export interface ChsAdrgs {
+  adrgs: AdrgRule[];
+  /** DRG code → entry, in order of first mention. */
+  drgTable: Map<string, DrgEntry>;
+}
+
+export function importAdrgs(json: Obj, conv: ConditionConverter, drgNames: Record<string, string>, report: Report): ChsAdrgs {
+  const adrgsIn = json.adrgs as Obj;
+  const splitsIn = json.drg_splits as Obj;
+  const drgTable = new Map<string, DrgEntry>();
+  const addDrg = (drg: string, adrg: string) => {
+    if (!drgTable.has(drg)) drgTable.set(drg, { code: drg, adrg, ...(drgNames[drg] ? { name: drgNames[drg] } : {}) });
+  };
+  const adrgs: AdrgRule[] = [];
+  for (const [code, raw] of Object.entries(adrgsIn)) {
+    if (!isObj(raw)) { report('import.bad_row', `ADRG "${code}" must be an object`, 'adrgs', code); continue; }
+    const ownLists = isObj(raw.lists) ? raw.lists : {};
+    const tags = isObj(raw.tags) ? tagLists(code, raw.tags, ownLists, conv.lists, report) : null;
+    const owner: Owner = { table: 'adrgs', key: code, lists: ownLists, tags };
+    const when = conv.cond(raw.when ?? true, owner, 'when');
+    const splits: Split[] = [];
+    const drgs = Array.isArray(raw.drgs) ? raw.drgs : [];
+    if (!Array.isArray(raw.drgs)) report('import.bad_row', `ADRG "${code}" needs "drgs"`, 'adrgs', code, 'drgs');
+    drgs.forEach((d, i) => {
+      const splitKey = isStr(d) ? d : isObj(d) ? String(d.split) : '';
+      const drg = isStr(d) ? d : isObj(d) ? String(d.code) : '';
+      const s = splitsIn[splitKey];
+      if (!isObj(s)) { report('ref.split_undefined', `ADRG "${code}" lists DRG split "${splitKey}", which drg_splits does not define`, 'adrgs', code, `drgs[${i}]`); return; }
+      const w = conv.cond(s.when ?? true, { table: 'drg_splits', key: splitKey, lists: isObj(s.lists) ? s.lists : {}, tags }, 'when');
+      if (w === null) return;
+      splits.push(w === true ? { drg } : { drg, when: w });
+      addDrg(drg, code);
+    });
+    const rule: AdrgRule = { code, when: when ?? false, splits };
+    // The layout's fallback is a DRG code; "" (or none) means the ADRG did not match.
+    const fb = raw.fallback;
+    const lastAlways = splits.length > 0 && splits[splits.length - 1]!.when === undefined;
+    if (isStr(fb) && fb !== '' && !lastAlways) {
+      rule.fallback = fb;
+      addDrg(fb, code);
+    }
+    adrgs.push(rule);
+  }
+  for (const [drg, name] of Object.entries(drgNames)) {
+    if (drgTable.has(drg)) continue;
+    if (adrgsIn[drg.slice(0, 3)] !== undefined) drgTable.set(drg, { code: drg, adrg: drg.slice(0, 3), name });
+    else report('ref.adrg_undefined', `drg_names has "${drg}" but no ADRG "${drg.slice(0, 3)}" exists`, 'drg_names', drg);
+  }
+  return { adrgs, drgTable };
+}
+
+/** Tagged procedure list: codes[i] carries tag tags[i]; each tag becomes its own list. Tag → list name. */
+function tagLists(code: string, spec: Obj, ownLists: Obj, lists: Record<string, string[]>, report: Report): Map<string, string> | null {
+  const codes: Json = ownLists[String(spec.codes)];
+  const tagOf: Json = ownLists[String(spec.tags)];
+  if (!Array.isArray(codes) || !Array.isArray(tagOf) || codes.length !== tagOf.length) {
+    report('import.bad_tags', `ADRG "${code}": tags must name two lists of equal length`, 'adrgs', code, 'tags');
+    return null;
+  }
+  const tags = new Map<string, string>();
+  const codesName = String(spec.codes);
+  codes.forEach((c, i) => {
+    const name = `${code}.${codesName}#${String(tagOf[i])}`;
+    tags.set(String(tagOf[i]), name);
+    (lists[name] ??= []).push(String(c));
+  });
+  return tags;
+}

@@ -1,0 +1,155 @@
+// The condition language of the CHS-DRG rules.json layout (and/or/not, in, any_in, cmp, proc_tag …)
+// translated into casemix-ruleset/1 conditions over our case schema (domain §1). Never guesses.
+import {
+  OR_PROCEDURES_LIST,
+  type CmpOp, type CodeListField, type Condition, type ListRef, type NumberField,
+} from '../ruleset-format.ts';
+
+export type Json = unknown;
+export type Obj = Record<string, Json>;
+export const isObj = (v: Json): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+export const isStr = (v: Json): v is string => typeof v === 'string';
+
+/** Records a problem at a table, its key and the path within it. */
+export type Report = (code: string, message: string, table: string, row?: string, field?: string) => void;
+
+// Field names of the reference layout → our case schema (domain §1).
+const CODE_FIELD: Record<string, 'principal_dx' | 'principal_proc'> = { 'zdList[0]': 'principal_dx', 'ssList[0]': 'principal_proc' };
+const LIST_FIELD: Record<string, CodeListField> = {
+  zdList: 'all_dx', 'zdList[1:]': 'secondary_dx', ssList: 'all_procs', 'ssList[1:]': 'other_procs',
+};
+const NUMBER_FIELD: Record<string, NumberField> = {
+  'int(age)': 'age_years', age: 'age_years', ageDay: 'age_days', weight: 'birth_weight_g', gender: 'sex',
+  'len(zdList)': 'dx_count', 'len(ssList)': 'proc_count', inHospitalTime: 'los', leavingType: 'discharge_status',
+};
+const SWAP: Record<CmpOp, CmpOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
+const CMP_OPS_SET = new Set(['==', '!=', '<', '<=', '>', '>=']);
+/** The layout's name for the valid OR procedures. */
+const SS_VALID = 'SS_VALID';
+
+/** Owner of a condition: whose `lists` its list names refer to, and (ADRGs) its procedure tags. */
+export interface Owner {
+  table: string;
+  key: string;
+  lists: Obj;
+  tags: Map<string, string> | null;
+}
+
+/** Converts conditions; the owner lists they name become global lists `owner.name` in `lists`. */
+export class ConditionConverter {
+  constructor(private readonly report: Report, readonly lists: Record<string, string[]>) {}
+
+  private listRef(l: Json, owner: Owner, path: string): ListRef | null {
+    if (Array.isArray(l)) return { codes: l.map(String) };
+    if (!isStr(l)) { this.report('import.bad_list', `list operand must be a name or an array, got ${JSON.stringify(l)}`, owner.table, owner.key, path); return null; }
+    if (l === SS_VALID) return OR_PROCEDURES_LIST;
+    const codes = owner.lists[l];
+    if (!Array.isArray(codes)) { this.report('list.undefined', `list "${l}" is not defined in ${owner.table} "${owner.key}"`, owner.table, owner.key, path); return null; }
+    const name = `${owner.key}.${l}`;
+    if (!(name in this.lists)) this.lists[name] = codes.map(String);
+    return name;
+  }
+
+  /** Returns null after reporting a problem; callers keep going so every problem is reported. */
+  cond(c: Json, owner: Owner, path: string): Condition | null {
+    if (c === true || c === false) return c;
+    if (!isObj(c) || Object.keys(c).length !== 1) { this.report('cond.bad_shape', `condition must be true, false or a one-key object: ${JSON.stringify(c)}`, owner.table, owner.key, path); return null; }
+    const [key, v] = Object.entries(c)[0]!;
+    const at = `${path}.${key}`;
+    switch (key) {
+      case 'and': case 'or': {
+        if (!Array.isArray(v)) { this.report('cond.bad_shape', `"${key}" needs an array`, owner.table, owner.key, at); return null; }
+        const kids = v.map((k, i) => this.cond(k, owner, `${at}[${i}]`));
+        if (kids.some((k) => k === null)) return null;
+        return key === 'and' ? { and: kids as Condition[] } : { or: kids as Condition[] };
+      }
+      case 'not': {
+        const k = this.cond(v, owner, at);
+        return k === null ? null : { not: k };
+      }
+      case 'cmp': return this.cmp(Array.isArray(v) ? v : [], owner, at);
+      case 'proc_tag': {
+        const list = owner.tags?.get(String(v));
+        if (!owner.tags) { this.report('import.no_tags', `proc_tag used in ${owner.table} "${owner.key}", which has no tagged procedure list`, owner.table, owner.key, at); return null; }
+        if (!list) { this.report('import.undefined_tag', `procedure tag "${String(v)}" does not occur in ${owner.key}'s tag list`, owner.table, owner.key, at); return null; }
+        return { any_in: ['all_procs', list] };
+      }
+      case 'has_mcc': return { has_mcc: v !== false };
+      case 'has_cc': return { has_cc: v !== false };
+      default: return this.codeTest(key, v, owner, at);
+    }
+  }
+
+  /** The tests on codes and fields: in, any_in, has_code, present. */
+  private codeTest(key: string, v: Json, owner: Owner, at: string): Condition | null {
+    const arr = Array.isArray(v) ? v : [];
+    const unknownField = (f: Json, p: string) => { this.report('import.unknown_field', `field "${String(f)}" is not known in "${key}"`, owner.table, owner.key, p); return null; };
+    switch (key) {
+      case 'in': {
+        const f = CODE_FIELD[String(arr[0])];
+        const l = this.listRef(arr[1], owner, `${at}[1]`);
+        if (!f) return unknownField(arr[0], `${at}[0]`);
+        return l === null ? null : { in: [f, l] };
+      }
+      case 'any_in': {
+        const f = LIST_FIELD[String(arr[0])];
+        const l = this.listRef(arr[1], owner, `${at}[1]`);
+        if (!f) return unknownField(arr[0], `${at}[0]`);
+        return l === null ? null : { any_in: [f, l] };
+      }
+      case 'has_code': {
+        const f = LIST_FIELD[String(arr[0])] ?? CODE_FIELD[String(arr[0])];
+        if (!f) return unknownField(arr[0], `${at}[0]`);
+        if (!isStr(arr[1])) { this.report('cond.bad_shape', 'has_code needs a code', owner.table, owner.key, `${at}[1]`); return null; }
+        return { has_code: [f, arr[1]] };
+      }
+      case 'present': {
+        const f = CODE_FIELD[String(v)] ?? LIST_FIELD[String(v)] ?? NUMBER_FIELD[String(v)];
+        return f ? { present: f } : unknownField(v, at);
+      }
+      default:
+        this.report('cond.unknown_key', `unknown condition key "${key}"`, owner.table, owner.key, at);
+        return null;
+    }
+  }
+
+  private cmp(arr: Json[], owner: Owner, at: string): Condition | null {
+    if (arr.length !== 3 || !CMP_OPS_SET.has(String(arr[1]))) { this.report('cond.bad_shape', 'cmp needs [a, op, b]', owner.table, owner.key, at); return null; }
+    let [a, op, b] = [arr[0], arr[1] as CmpOp, arr[2]];
+    const isConst = (x: Json): x is { const: Json } => isObj(x) && 'const' in x;
+    if (isConst(a) && !isConst(b)) { [a, b] = [b, a]; op = SWAP[op]; }
+    if (isConst(a) && isConst(b)) return constCompare(a.const, op, b.const);
+    const f = NUMBER_FIELD[String(a)];
+    if (!f) { this.report('import.unknown_field', `field "${String(a)}" is not known in "cmp"`, owner.table, owner.key, `${at}[0]`); return null; }
+    if (!isConst(b)) {
+      const g = NUMBER_FIELD[String(b)];
+      if (!g) { this.report('import.unknown_field', `field "${String(b)}" is not known in "cmp"`, owner.table, owner.key, `${at}[2]`); return null; }
+      return { cmp: [f, op, { field: g }] };
+    }
+    const k = b.const;
+    if (k === null) {
+      // Python semantics of the layout: only == / != are meaningful against None.
+      if (op === '==' || op === '!=') return { cmp: [f, op, null] };
+      return false;
+    }
+    if (typeof k !== 'number') { this.report('cond.bad_value', `cmp constant must be a number or null, got ${JSON.stringify(k)}`, owner.table, owner.key, `${at}[2]`); return null; }
+    if (Number.isInteger(k)) return { cmp: [f, op, k] };
+    // Case numbers are integers, so a fractional bound is an integer bound in disguise.
+    switch (op) {
+      case '<': case '>=': return { cmp: [f, op, Math.ceil(k)] };
+      case '<=': case '>': return { cmp: [f, op, Math.floor(k)] };
+      case '==': return false;
+      case '!=': return { cmp: [f, '!=', null] };
+    }
+  }
+}
+
+function constCompare(a: Json, op: CmpOp, b: Json): boolean {
+  switch (op) {
+    case '==': return a === b;
+    case '!=': return a !== b;
+    default:
+      if (typeof a !== 'number' || typeof b !== 'number') return false;
+      return op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+  }
+}

@@ -211,7 +211,7 @@ async function check(casesPath: string, rulesetPath: string | undefined, out: st
     }
   }
   if (out) {
-    const csv = ready.engine.qualityCsv();
+    const csv = ready.engine.exportQualityCsv();
     if (!csv.ok) return printErrors(csv.errors), 1;
     writeFileSync(out, csv.value);
     console.log(`wrote ${out}`);

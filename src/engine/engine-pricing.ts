@@ -94,6 +94,13 @@ export const HISTOGRAM_MAX_RATIO = 3;
 /** Beyond this many hospital × department rows, departments are not broken down (the table would dwarf the data). */
 const MAX_UNIT_ROWS = 200_000;
 
+/** One side priced: its summary and ratio histogram, under the key of the side it priced. */
+interface SideRun {
+  key: string;
+  summary: ReturnType<typeof pricingSummary>;
+  histogram: RatioHistogram;
+}
+
 /** Problems of a side, or of both (field names prefixed `base.` / `whatIf.`). */
 export function comparisonProblems(base: PricingSide, whatIf: PricingSide, drgCodes: readonly string[]): ParameterProblem[] {
   const prefixed = (side: string, ps: ParameterProblem[]) => ps.map((p) => ({ ...p, where: { field: `${side}.${p.where.field}` } }));
@@ -102,7 +109,7 @@ export function comparisonProblems(base: PricingSide, whatIf: PricingSide, drgCo
 
 /**
  * Pricing state for one grouped case set: the resident case descriptor, the per-unit composite ids, the
- * once-per-case-set sums, a Wasm context per side, and the last base result (a slider moves the what-if).
+ * once-per-case-set sums, a Wasm context per side, and the last run of each side (a slider moves the what-if).
  */
 export class PricingSession {
   private readonly wasm: { base: WasmPricing; whatIf: WasmPricing };
@@ -114,7 +121,8 @@ export class PricingSession {
   private readonly drgMdc: Int32Array;
   /** The last recalibration and the trimming it used (a scenario may change the percentiles). */
   private recalibration: { key: string; drg: Recalibration; dip: Recalibration } | null = null;
-  private baseCache: { key: string; summary: ReturnType<typeof pricingSummary>; histogram: RatioHistogram } | null = null;
+  /** The last run of each side: a slider moves only the what-if, and an export of the table on screen prices nothing. */
+  private last: { base: SideRun | null; whatIf: SideRun | null } = { base: null, whatIf: null };
 
   constructor(
     private readonly core: WasmCore,
@@ -152,25 +160,26 @@ export class PricingSession {
     this.core.free(this.unitIds);
   }
 
-  /** Prices both sides; the base is reused while its parameters stay the same. */
+  /** Prices both sides; each side's last result is reused while its parameters stay the same. */
   compare(base: PricingSide, whatIf: PricingSide): PaymentComparison {
     const t0 = performance.now();
-    const key = JSON.stringify(base, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
-    if (this.baseCache?.key !== key) {
-      const { summary, histogram } = this.run(this.wasm.base, base);
-      this.baseCache = { key, summary, histogram };
-    }
-    const b = this.baseCache!;
-    const w = this.run(this.wasm.whatIf, whatIf);
+    const b = this.runOnce('base', base);
+    const w = this.runOnce('whatIf', whatIf);
     const p = { base: base.parameters, whatIf: whatIf.parameters };
+    // The runs stay cached here: hand out copies of their histograms, since results are transferred to the page.
     return {
       resolved: { base: b.summary.resolved, whatIf: w.summary.resolved },
-      // The base histogram stays cached here: hand out copies, since results are transferred to the page.
-      drg: this.method('drg', b.summary, w.summary, p, { base: b.histogram.drg.slice(), whatIf: w.histogram.drg }),
-      dip: this.method('dip', b.summary, w.summary, p, { base: b.histogram.dip.slice(), whatIf: w.histogram.dip }),
+      drg: this.method('drg', b.summary, w.summary, p, { base: b.histogram.drg.slice(), whatIf: w.histogram.drg.slice() }),
+      dip: this.method('dip', b.summary, w.summary, p, { base: b.histogram.dip.slice(), whatIf: w.histogram.dip.slice() }),
       histogramMaxRatio: HISTOGRAM_MAX_RATIO,
       ms: performance.now() - t0,
     };
+  }
+
+  private runOnce(which: 'base' | 'whatIf', side: PricingSide): SideRun {
+    const key = JSON.stringify(side, (_k, v: unknown) => (v instanceof Float64Array ? Array.from(v) : v));
+    if (this.last[which]?.key !== key) this.last[which] = { key, ...this.run(this.wasm[which], side) };
+    return this.last[which]!;
   }
 
   /** A scenario as a side: its parameters and its effective DRG weights (bulk rules, then overrides). */

@@ -41,8 +41,3 @@ export function summaryColumns(s: UnitSummary): ExportColumn[] {
     { name: 'deaths', kind: 'int', values: s.deaths },
   ];
 }
-
-/** The typed arrays of a summary, for Comlink.transfer. */
-export function summaryBuffers(s: UnitSummary): ArrayBuffer[] {
-  return [s.cases, s.sumCost, s.meanCost, s.sumLos, s.meanLos, s.deaths].map((a) => a.buffer as ArrayBuffer);
-}

@@ -2,9 +2,11 @@
 // If the worker dies it is restarted and the caller gets an error value; the page itself never blocks.
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../../workers/engine.worker.ts';
+import type { LibraryRulesetInfo } from '../../workers/ruleset-library.ts';
 import type { Result } from '../shared/errors.ts';
-import type { CaseFileInfo, RulesetInfo } from '../engine/engine.ts';
+import type { CaseFileInfo } from '../engine/engine.ts';
 
+/** The worker as the page sees it: the engine's declared API and the worker's I/O, every call async. */
 export type EngineRemote = Comlink.Remote<EngineWorkerApi>;
 
 function spawn(): { worker: Worker; remote: EngineRemote } {
@@ -54,14 +56,14 @@ export class EngineClient {
   }
 
   /** Several CSV tables of one ruleset, read and transferred together. */
-  loadRulesetCsvFiles(files: File[]): Promise<Result<RulesetInfo & { storedId?: number }>> {
+  loadRulesetCsvFiles(files: File[]): Promise<Result<LibraryRulesetInfo>> {
     return this.call(async (remote) => {
       const parts = await Promise.all(files.map(async (f) => ({ name: f.name, buffer: await f.arrayBuffer() })));
       return remote.loadRulesetCsv(Comlink.transfer(parts, parts.map((p) => p.buffer)));
     });
   }
 
-  loadRulesetFile(file: File): Promise<Result<RulesetInfo & { storedId?: number }>> {
+  loadRulesetFile(file: File): Promise<Result<LibraryRulesetInfo>> {
     return this.call(async (remote) => {
       const buffer = await file.arrayBuffer();
       return remote.loadRuleset(Comlink.transfer(buffer, [buffer]), file.name);

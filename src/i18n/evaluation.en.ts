@@ -32,7 +32,6 @@ export const evaluationEn: Record<keyof typeof evaluationZhCN, string> = {
   'evaluation.crumb.by': 'by {level}',
   'evaluation.drill.title': 'Drill down one level',
   'evaluation.table.caption': '{level} ranking · {rows} rows',
-  'evaluation.table.more': 'Show more ({shown} of {total} shown)',
   'evaluation.col.rank': 'Rank',
   'evaluation.col.rankTitle': 'Rank by the composite score among the units of the same period',
   'evaluation.col.period': 'Period',

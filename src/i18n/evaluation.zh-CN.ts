@@ -31,7 +31,6 @@ export const evaluationZhCN = {
   'evaluation.crumb.by': '按{level}',
   'evaluation.drill.title': '下钻到下一级',
   'evaluation.table.caption': '{level}绩效排名 · {rows} 行',
-  'evaluation.table.more': '显示更多（已显示 {shown} / {total}）',
   'evaluation.col.rank': '排名',
   'evaluation.col.rankTitle': '按综合得分在同期同类单元中的排名',
   'evaluation.col.period': '期间',

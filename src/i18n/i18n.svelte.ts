@@ -2,28 +2,17 @@
 // zh-CN is the default; the choice is remembered in localStorage (which never leaves the machine).
 import { en } from './en.ts';
 import { zhCN, type MessageKey } from './zh-CN.ts';
+import { readSetting, writeSetting } from './stored-setting.ts';
 
 export type Locale = 'zh-CN' | 'en';
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
 const STORAGE_KEY = 'casemix.locale';
 
-function initialLocale(): Locale {
-  try {
-    return globalThis.localStorage?.getItem(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN';
-  } catch {
-    return 'zh-CN';
-  }
-}
-
-export const i18n = $state({ locale: initialLocale() });
+export const i18n = $state({ locale: (readSetting(STORAGE_KEY) === 'en' ? 'en' : 'zh-CN') as Locale });
 
 export function setLocale(locale: Locale): void {
   i18n.locale = locale;
-  try {
-    globalThis.localStorage?.setItem(STORAGE_KEY, locale);
-  } catch {
-    /* private mode: the choice lasts for this page only */
-  }
+  writeSetting(STORAGE_KEY, locale);
   if (typeof document !== 'undefined') document.documentElement.lang = locale;
 }
 

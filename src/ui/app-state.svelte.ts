@@ -9,7 +9,10 @@ import type { ResultTable } from '../engine/engine-api.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
 import type { StoredRuleset } from '../../workers/ruleset-store.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
+import { readSetting, writeSetting } from '../i18n/stored-setting.ts';
 import { download } from './download.ts';
+import { PagedList, type FetchPage } from './paged-list.ts';
+import { reactiveCell } from './reactive-cell.svelte.ts';
 
 /** A step shows its progress indicator only when it runs longer than this. */
 export const PROGRESS_DELAY_MS = 200;
@@ -92,14 +95,6 @@ export async function exportQualityFindings(): Promise<void> {
 
 const LAST_RULESET_KEY = 'casemix.ruleset';
 
-function rememberRuleset(choice: string): void {
-  try {
-    localStorage.setItem(LAST_RULESET_KEY, choice);
-  } catch {
-    /* private mode: nothing is remembered */
-  }
-}
-
 async function afterRuleset(info: (RulesetInfo & { storedId?: number }) | null, isDemo: boolean): Promise<void> {
   if (!info) return;
   app.errors = [];
@@ -107,7 +102,7 @@ async function afterRuleset(info: (RulesetInfo & { storedId?: number }) | null, 
   app.rulesetIsDemo = isDemo;
   app.rulesetStoredId = info.storedId ?? null;
   app.generation++;
-  rememberRuleset(isDemo ? 'demo' : String(info.storedId ?? 'demo'));
+  writeSetting(LAST_RULESET_KEY, isDemo ? 'demo' : String(info.storedId ?? 'demo'));
   await refreshLibrary();
   await refreshGrouping();
 }
@@ -148,17 +143,18 @@ export async function deleteStoredRuleset(id: number): Promise<void> {
 
 /** The ruleset last used in this browser, if it is one the user imported and it is still kept. */
 function lastStoredRulesetId(): number | null {
-  try {
-    const v = localStorage.getItem(LAST_RULESET_KEY);
-    return v && v !== 'demo' && Number.isInteger(Number(v)) ? Number(v) : null;
-  } catch {
-    return null;
-  }
+  const v = readSetting(LAST_RULESET_KEY);
+  return v && v !== 'demo' && Number.isInteger(Number(v)) ? Number(v) : null;
 }
 
 /** The page's handle for paging cases and explaining one: results are small and come back as values. */
 export function engineRemote() {
   return engine();
+}
+
+/** A list the worker pages, `limit` rows at a time; its page hides itself once other cases or another ruleset load. */
+export function workerPages<K, R>(fetchPage: FetchPage<K, R>, limit: number): PagedList<K, R> {
+  return new PagedList(fetchPage, limit, () => app.generation, reactiveCell);
 }
 
 async function afterLoad(info: CaseFileInfo | null, isDemo: boolean): Promise<void> {

@@ -6,6 +6,7 @@ import { app, engineRemote } from './app-state.svelte.ts';
 import { UNIT_LEVELS, type UnitLevel } from '../evaluation/unit-levels.ts';
 import type { EngineError } from '../shared/errors.ts';
 import type { EvaluationTable } from '../engine/engine-evaluation.ts';
+import type { BenchmarkInfo } from '../engine/engine-api.ts';
 import type { ExportColumn } from '../data/table-export.ts';
 import type { FormulaColumn } from '../evaluation/composite-scores.ts';
 import type { PeriodKind } from '../evaluation/periods.ts';
@@ -13,10 +14,12 @@ import { evaluationNaCell, type ValueColumn } from '../evaluation/unit-indicator
 import { COMPOSITE_NAME, COMPOSITE_PRESETS, type IndicatorInfo } from '../scenario/composite-presets.ts';
 import type { FormulaError } from '../scenario/formula-lexer.ts';
 import { hasMessage, i18n, t, type Locale } from '../i18n/i18n.svelte.ts';
-import { formatCount, formatDays, formatWeight, formatYuan } from '../i18n/number-format.ts';
+import { formatChange, formatCount, formatDays, formatPercent, formatUpTo, formatWeight, formatYuan } from '../i18n/number-format.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { download } from './download.ts';
 import { formulaStore, setFormulaText } from './formula-store.svelte.ts';
+import { LatestRequest } from './latest-request.ts';
+import { TableSort } from './table-view.svelte.ts';
 
 /** The request as sent to evaluate() (EvaluationRequest minus the benchmark, which stays in the worker). */
 export interface EvaluationQuery {
@@ -26,15 +29,6 @@ export interface EvaluationQuery {
   formulas: string;
   compare: [string, string] | null;
   useBenchmark: boolean;
-}
-
-/** What loadBenchmark reports about the benchmark table in the worker. */
-export interface BenchmarkInfo {
-  file: string;
-  drgs: number;
-  hasLos: boolean;
-  hasCost: boolean;
-  warnings: EngineError[];
 }
 
 /** A column of the ranked table: an indicator or a formula, with its values and n/a reasons. */
@@ -85,9 +79,8 @@ class EvaluationState {
   /** A request the engine refused (unknown parent, bad period …); the table on screen stays. */
   errors = $state.raw<EngineError[]>([]);
   busy = $state(false);
-  /** Table view: sort column id, direction, period shown ('' = all), all indicators, rows shown. */
-  sortBy = $state('');
-  descending = $state(true);
+  /** Table view: sort column id ('' = the composite) and direction, period shown ('' = all), all indicators. */
+  sort = new TableSort<string>('', { ascendingFirst: ['unit', 'period'] });
   periodFilter = $state('');
   allIndicators = $state(false);
   /** Period labels of the current period kind (from the last table of that kind). */
@@ -113,8 +106,6 @@ export const evaluationFormulas = {
 
 // ----- the request loop ---------------------------------------------------------------------------------------
 
-let inFlight = false;
-let again = false;
 let debounce: ReturnType<typeof setTimeout> | undefined;
 /** Whether the page is open: closed, nothing is evaluated (the page asks again when it opens). */
 let active = false;
@@ -138,25 +129,15 @@ function keyOf(q: EvaluationQuery, generation: number): string {
   return JSON.stringify([q.level, q.period, UNIT_LEVELS.map((l) => q.parent[l] ?? null), q.compare, q.useBenchmark, evaluation.benchmark?.file ?? null, generation]);
 }
 
+// The request is read when it is sent, so the one waiting is always the latest; a closed page sends nothing.
+const evaluations = new LatestRequest<void>(async () => { if (active) await evaluateOnce(); }, {
+  busyDelayMs: 200,
+  onBusy: (busy) => (evaluation.busy = busy),
+});
+
 /** Evaluates the current request; while one call runs, later changes wait and only the latest is sent. */
 export async function recompute(): Promise<void> {
-  if (!active) return;
-  if (inFlight) {
-    again = true;
-    return;
-  }
-  inFlight = true;
-  const timer = setTimeout(() => (evaluation.busy = true), 200);
-  try {
-    do {
-      again = false;
-      await evaluateOnce();
-    } while (again && active);
-  } finally {
-    clearTimeout(timer);
-    evaluation.busy = false;
-    inFlight = false;
-  }
+  if (active) await evaluations.request();
 }
 
 /** A keystroke in the formula editor: stored at once, evaluated once typing pauses. */
@@ -203,15 +184,15 @@ function recover(errors: EngineError[], query: EvaluationQuery, generation: numb
   const code = errors[0]?.code;
   if (code === 'evaluation.unknown_parent' && Object.keys(query.parent).length) {
     e.parent = {};
-    again = true;
+    void evaluations.request();
   } else if (code === 'evaluation.no_benchmark' && query.useBenchmark) {
     e.benchmark = null; // the worker restarted and lost it
     e.useBenchmark = false;
-    again = true;
+    void evaluations.request();
   } else if ((code === 'evaluation.bad_period' || code === 'evaluation.compare_kinds') && query.compare) {
     e.compareBase = '';
     e.compareWith = '';
-    again = true;
+    void evaluations.request();
   } else {
     e.errors = errors;
     if (e.shownGeneration !== generation) e.table = null; // other data now: the old table would mislead
@@ -233,7 +214,7 @@ function show(table: EvaluationTable, key: string, query: EvaluationQuery, gener
   if (newData && query.compare && !query.compare.every((p) => table.peerGroups.includes(p))) {
     e.compareBase = '';
     e.compareWith = '';
-    again = true;
+    void evaluations.request();
   }
 }
 
@@ -359,23 +340,6 @@ export function columnHeader(c: Pick<DisplayColumn, 'name' | 'alias' | 'en' | 'l
   return locale === 'en' && c.en ? c.en : c.name;
 }
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(locale: string, signed: boolean, decimals: number, minDecimals = decimals): Intl.NumberFormat {
-  const key = `${locale}|${signed}|${decimals}|${minDecimals}`;
-  let f = numberFormats.get(key);
-  if (!f) {
-    numberFormats.set(key, (f = new Intl.NumberFormat(locale, {
-      minimumFractionDigits: minDecimals, maximumFractionDigits: decimals, ...(signed ? { signDisplay: 'exceptZero' as const } : {}),
-    })));
-  }
-  return f;
-}
-
-/** 0.0017 → "0.17%". */
-export const formatPercent = (v: number, locale: string) => `${numberFormat(locale, false, 2).format(v * 100)}%`;
-/** A change rate: 0.032 → "+3.2%". */
-export const formatChange = (v: number, locale: string) => `${numberFormat(locale, true, 1).format(v * 100)}%`;
-
 /** A value as the page shows it: money 2 places, LOS 2, counts whole, weights and indices 4, rates as %. */
 export function formatValue(name: string, unit: IndicatorInfo['unit'], v: number, locale: string): string {
   if (name === '次均费用') return formatYuan(v, locale);
@@ -390,8 +354,8 @@ export function formatValue(name: string, unit: IndicatorInfo['unit'], v: number
 /** An axis tick: like formatValue but with at most 2 decimals (ticks are round numbers). */
 export function formatAxis(unit: IndicatorInfo['unit'], v: number, locale: string): string {
   if (unit === 'count') return formatCount(v, locale);
-  if (unit === 'fraction') return `${numberFormat(locale, false, 2, 0).format(v * 100)}%`;
-  return numberFormat(locale, false, 2, 0).format(v);
+  if (unit === 'fraction') return `${formatUpTo(v * 100, locale, 2)}%`;
+  return formatUpTo(v, locale, 2);
 }
 
 /** A cell's text: the formatted value, or the n/a text with its reason — never "NaN". */
@@ -462,16 +426,6 @@ export function rowOrder(table: EvaluationTable, columns: DisplayColumn[], rank:
 export function unitLabel(table: EvaluationTable, r: number): string {
   if (table.request.level === 'hospital' || table.request.parent.hospital !== undefined) return table.unit[r] || t('evaluation.blank');
   return `${table.hospital[r]} · ${table.unit[r] || t('evaluation.blank')}`;
-}
-
-/** Translated text of an engine message or error (evaluation.*, benchmark.*, file.*, csv.*). */
-export function messageText(e: EngineError): string {
-  const params: Record<string, string | number> = { ...(e.params ?? {}) };
-  if (typeof params.level === 'string' && hasMessage(`evaluation.level.${params.level}`)) params.level = t(`evaluation.level.${params.level}` as MessageKey);
-  const own = `evaluation.msg.${e.code.replace(/^evaluation\./, '')}`;
-  if (hasMessage(own)) return t(own, params);
-  if (hasMessage(`error.${e.code}`)) return t(`error.${e.code}` as MessageKey, params);
-  return e.message;
 }
 
 // ----- export -------------------------------------------------------------------------------------------------

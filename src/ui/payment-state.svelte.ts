@@ -18,11 +18,11 @@ import { decodeScenarioPayload, encodeScenarioPayload, scenarioToLink } from '..
 import { ScenarioHistory, type PushOptions } from '../scenario/scenario-history.ts';
 import { trimOf } from '../scenario/weight-recalibration.ts';
 import type { WeightRuleset } from '../scenario/weight-adjustments.ts';
-import { hasMessage, t } from '../i18n/i18n.svelte.ts';
-import { formatCount, formatYuan } from '../i18n/number-format.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { download } from './download.ts';
+import { errorText } from './error-text.ts';
 import { formulaStore, setFormulaText } from './formula-store.svelte.ts';
+import { LatestRequest } from './latest-request.ts';
 
 /** A message above the page: a refused file or link, or a what-if reset after the ruleset changed. */
 export interface PaymentNote {
@@ -75,8 +75,6 @@ class PaymentState {
 export const payment = new PaymentState();
 
 let history: ScenarioHistory<ReadonlyScenario> | null = null;
-let inFlight = false;
-let pending: Job | null = null;
 /** The `s` value this page last wrote to (or read from) the address bar. */
 let lastPayload: string | null = null;
 let linkTimer: ReturnType<typeof setTimeout> | undefined;
@@ -233,40 +231,29 @@ export function dismissNotes(): void {
 
 // ----- the request loop: one call in flight, only the latest waiting -------------------------------------------
 
+const comparisons = new LatestRequest<Job>(compare, { onBusy: (busy) => (payment.busy = busy) });
+
 /** Asks for a comparison of the current scenarios; nothing is sent while the what-if has problems. */
 export function requestCompare(): void {
   const { base, whatIf } = payment;
   if (!base || !whatIf || !app.caseInfo || !app.rulesetInfo || payment.problems.length > 0) return;
-  const job: Job = { base, whatIf, generation: app.generation };
-  if (inFlight) {
-    pending = job; // replaces any older waiting one: no backlog
-    return;
-  }
-  void run(job);
+  void comparisons.request({ base, whatIf, generation: app.generation });
 }
 
-async function run(job: Job): Promise<void> {
-  inFlight = true;
-  payment.busy = true;
+async function compare(job: Job): Promise<void> {
   const t0 = performance.now();
   const r = await engineRemote().call((remote) => remote.compareScenarios(job.base as Scenario, job.whatIf as Scenario));
   const ms = performance.now() - t0;
-  inFlight = false;
-  if (job.generation === app.generation) {
-    if (r.ok) {
-      payment.comparison = r.value;
-      payment.shownWhatIf = job.whatIf;
-      payment.roundTripMs = ms;
-      payment.engineErrors = [];
-      scheduleDetail();
-    } else {
-      payment.engineErrors = r.errors;
-    }
+  if (job.generation !== app.generation) return;
+  if (r.ok) {
+    payment.comparison = r.value;
+    payment.shownWhatIf = job.whatIf;
+    payment.roundTripMs = ms;
+    payment.engineErrors = [];
+    scheduleDetail();
+  } else {
+    payment.engineErrors = r.errors;
   }
-  const next = pending;
-  pending = null;
-  if (next) void run(next);
-  else payment.busy = false;
 }
 
 function scheduleDetail(): void {
@@ -413,7 +400,7 @@ export async function loadRecalibratedWeights(g: GroupingSummary): Promise<void>
   }
 }
 
-// ----- parameter paths, problems, formats ---------------------------------------------------------------------------
+// ----- parameter paths and problems ---------------------------------------------------------------------------------
 
 /** A parameter by path (`drgBaseRateYuan.3`, `fundRatio.职工`, `budgetYuan`). */
 export function parameterAt(p: Readonly<PricingParameters>, path: string): unknown {
@@ -429,46 +416,13 @@ export function setParameterAt(p: PricingParameters, path: string, value: unknow
   else (target[path.slice(0, dot)] as Record<string, unknown>)[path.slice(dot + 1)] = value;
 }
 
-/** A problem's text in the interface language; the code of a weight override comes from its field. */
-export function problemText(p: { code: string; message: string; params?: Record<string, string | number>; where?: { field?: string } }): string {
-  const key = `error.${p.code}`;
-  if (!hasMessage(key)) return p.message;
-  const field = p.where?.field ?? String(p.params?.field ?? '');
-  const code = /drgWeightOverrides\.(.+)$/.exec(field)?.[1];
-  return t(key, { ...(code ? { code } : {}), ...p.params });
-}
-
 /** Problems by what-if field (`parameters.drgBaseRateYuan.3`): local ones, then the engine's for `whatIf.…`. */
 export function fieldProblems(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const p of payment.problems) if (!out.has(p.where.field)) out.set(p.where.field, problemText(p));
+  for (const p of payment.problems) if (!out.has(p.where.field)) out.set(p.where.field, errorText(p));
   for (const e of payment.engineErrors) {
     const f = e.where?.field;
-    if (f?.startsWith('whatIf.') && !out.has(f.slice(7))) out.set(f.slice(7), problemText(e));
+    if (f?.startsWith('whatIf.') && !out.has(f.slice(7))) out.set(f.slice(7), errorText(e));
   }
   return out;
 }
-
-/** A change in yuan with its sign (+1,234.56 / -1,234.56; 0.00 when it rounds to nothing). */
-export function formatSignedYuan(v: number, locale: string): string {
-  const text = formatYuan(v, locale);
-  return v > 0 && text !== formatYuan(0, locale) ? `+${text}` : text.replace(/^-(0[.,]00)$/, '$1');
-}
-
-export function formatSignedCount(v: number, locale: string): string {
-  const text = formatCount(v, locale);
-  return v > 0 && text !== '0' ? `+${text}` : text.replace(/^-0$/, '0');
-}
-
-const formats = new Map<string, Intl.NumberFormat>();
-function cachedFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
-  const key = `${locale}|${JSON.stringify(options)}`;
-  let f = formats.get(key);
-  if (!f) formats.set(key, (f = new Intl.NumberFormat(locale, options)));
-  return f;
-}
-
-/** Axis ticks of money: short (1.2亿, 35万; 120M, 350K). */
-export const formatCompactYuan = (v: number, locale: string) => cachedFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(v);
-/** A ratio, coefficient or point value: as many decimals as it has, up to four. */
-export const formatPlain = (v: number, locale: string) => cachedFormat(locale, { maximumFractionDigits: 4 }).format(v);

@@ -2,7 +2,7 @@
 // zh-CN is the default; the choice is remembered in localStorage (which never leaves the machine).
 import { en } from './en.ts';
 import { zhCN, type MessageKey } from './zh-CN.ts';
-import { readSetting, writeSetting } from './stored-setting.ts';
+import { readSetting, writeSetting } from '../shared/stored-setting.ts';
 
 export type Locale = 'zh-CN' | 'en';
 const DICTIONARIES: Record<Locale, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };

@@ -9,7 +9,7 @@ import type { ResultTable } from '../engine/engine-api.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
 import type { StoredRuleset } from '../../workers/ruleset-store.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
-import { readSetting, writeSetting } from '../i18n/stored-setting.ts';
+import { readSetting, writeSetting } from '../shared/stored-setting.ts';
 import { download } from './download.ts';
 import { PagedList, type FetchPage } from './paged-list.ts';
 import { reactiveCell } from './reactive-cell.svelte.ts';

@@ -1,7 +1,7 @@
 // The evaluation formula text (§5, §10), shared by the Evaluation page, which edits it, and the scenario, which
 // saves and shares it with the pricing parameters. Kept in localStorage too, so a reload keeps it.
 import { SEED_COMPOSITE } from '../scenario/composite-presets.ts';
-import { readSetting, writeSetting } from '../i18n/stored-setting.ts';
+import { readSetting, writeSetting } from '../shared/stored-setting.ts';
 
 const FORMULAS_KEY = 'casemix.evaluation.formulas';
 

@@ -4,7 +4,7 @@ import { compileRuleset, type CompiledRuleset } from '../rules/ruleset-compile.t
 import { createCodeEncoder, encodeCaseRecords, type CaseInput } from '../rules/case-encoding.ts';
 import { groupDrg } from '../engine/reference/drg-grouper.ts';
 import {
-  OR_PROCEDURES_LIST, adrgKindOf, type AdrgKind, type Condition, type ListRef, type NumberField, type Ruleset,
+  OR_PROCEDURES_LIST, adrgKindOf, type AdrgKind, type Condition, type ListRef, type NumberField, type ProcedureEntry, type Ruleset,
 } from '../rules/ruleset-format.ts';
 import { dxSexLimit, isPerinatalDx } from '../data/quality-checks.ts';
 import { seededRandom } from './demo-cases.ts';
@@ -255,24 +255,52 @@ export interface Catalog {
 export function buildCatalog(rs: Ruleset): Catalog {
   const compiled = compileRuleset(rs);
   const rand = seededRandom(0x5eed_ca7a); // the catalog does not depend on the case seed
-  const diagnoses = rs.diagnoses ?? [];
-  const procedures = rs.procedures ?? [];
-  const dxCodes = diagnoses.map((d) => d.code);
-  const orProcs = procedures.filter((p) => p.or).map((p) => p.code);
-  const dxEnc = createCodeEncoder(compiled, 'dx');
-  const procEnc = createCodeEncoder(compiled, 'proc');
-  const dx = new CodeTable();
-  const proc = new CodeTable();
-  // The case code of a dictionary code, when it encodes back to the same entry; else the code itself.
-  const dxCase = (code: string) => { const c = caseCode(code, 'dx'); return dxEnc(c) === dxEnc(code) ? c : code; };
-  const procCase = (code: string) => { const c = caseCode(code, 'proc'); return procEnc(c) === procEnc(code) ? c : code; };
-  const expandDx = (codes: readonly string[]) => {
-    const out = new Set<string>();
-    for (const c of codes) for (const d of dxCodes) if (d.startsWith(c)) out.add(d);
-    return [...out];
+  const codes = new CatalogCodes(rs, compiled);
+  // The steps run in this order: the shuffles draw from `rand` and the code tables number codes as first added.
+  const { unsafeDx, unsafeProc } = unsafeCodes(rs, codes.orProcs);
+  const secondary = secondaryCodes(rs.diagnoses ?? [], unsafeDx, compiled, codes, rand);
+  const safeProcs = safeProcedures(rs.procedures ?? [], unsafeProc, codes);
+  const poolsFor = severityPools(compiled, secondary, codes);
+  const departments: string[] = [];
+  const candidates = templateCandidates(rs, codes, poolsFor, departments, rand);
+  const results = verifiedDrgs(candidates, compiled, codes, groupingSensitivity(rs, codes));
+  const { templates, units, upcode } = keptTemplates(candidates, results, compiled, codes, rs);
+  codes.dx.seal();
+  codes.proc.seal();
+  const drgCodes = compiled.strings.drgCodes;
+  return {
+    compiled, dx: codes.dx, proc: codes.proc, templates, units, upcodeDrg: Int32Array.from(upcode), departments, safeProcs,
+    ...drgMeans(compiled), drgSuffix: drgCodes.map((c) => c.charAt(c.length - 1)),
   };
+}
 
-  // Codes that may be added freely: not in any list a condition reads as secondary dx / any procedure.
+/** The ruleset's codes as the catalog uses them, and the case-code tables it fills (a code's index is its order of first use). */
+class CatalogCodes {
+  readonly dx = new CodeTable();
+  readonly proc = new CodeTable();
+  readonly dxCodes: string[];
+  readonly orProcs: string[];
+  readonly dxEnc: (code: string) => number;
+  readonly procEnc: (code: string) => number;
+  constructor(rs: Ruleset, compiled: CompiledRuleset) {
+    this.dxCodes = (rs.diagnoses ?? []).map((d) => d.code);
+    this.orProcs = (rs.procedures ?? []).filter((p) => p.or).map((p) => p.code);
+    this.dxEnc = createCodeEncoder(compiled, 'dx');
+    this.procEnc = createCodeEncoder(compiled, 'proc');
+  }
+  /** The case code of a dictionary code, when it encodes back to the same entry; else the code itself. */
+  dxCase(code: string): string { const c = caseCode(code, 'dx'); return this.dxEnc(c) === this.dxEnc(code) ? c : code; }
+  procCase(code: string): string { const c = caseCode(code, 'proc'); return this.procEnc(c) === this.procEnc(code) ? c : code; }
+  /** Dictionary codes under any of `codes`. */
+  expandDx(codes: readonly string[]): string[] {
+    const out = new Set<string>();
+    for (const c of codes) for (const d of this.dxCodes) if (d.startsWith(c)) out.add(d);
+    return [...out];
+  }
+}
+
+/** Codes that may not be added freely: in some list a condition reads as secondary dx / any procedure. */
+function unsafeCodes(rs: Ruleset, orProcs: string[]): { unsafeDx: Set<string>; unsafeProc: Set<string> } {
   const dxRefs = new Set<ListRef>(), procRefs = new Set<ListRef>();
   for (const m of rs.mdcs) collectListRefs(m.guard, dxRefs, procRefs);
   for (const a of rs.adrgs) { collectListRefs(a.when, dxRefs, procRefs); for (const s of a.splits) if (s.when !== undefined) collectListRefs(s.when, dxRefs, procRefs); }
@@ -280,12 +308,22 @@ export function buildCatalog(rs: Ruleset): Catalog {
   const unsafeDx = new Set<string>(), unsafeProc = new Set<string>();
   for (const r of dxRefs) for (const c of resolveList(rs, r, orProcs)) unsafeDx.add(c);
   for (const r of procRefs) for (const c of resolveList(rs, r, orProcs)) unsafeProc.add(c);
-  // Principal diagnoses whose DRG may depend on sex: other templates are verified with one sex only.
-  const listIds = (ref: ListRef) => new Set(resolveList(rs, ref, orProcs).map(dxEnc));
+  return { unsafeDx, unsafeProc };
+}
+
+/** What a template's verification must vary: the sexes, and the corners of its age and weight ranges. */
+interface GroupingSensitivity {
+  /** Principal diagnoses whose DRG may depend on sex: other templates are verified with one sex only. */
+  sexDependent: SexDependence;
+  /** Whether a compared value of the field lies between lo and hi (then both corners are verified). */
+  between: (field: NumberField, lo: number | null, hi: number | null) => boolean;
+}
+
+function groupingSensitivity(rs: Ruleset, codes: CatalogCodes): GroupingSensitivity {
+  const listIds = (ref: ListRef) => new Set(resolveList(rs, ref, codes.orProcs).map(codes.dxEnc));
   const conditions = groupingConditions(rs);
   let sexDependent: SexDependence = null;
   for (const c of conditions) sexDependent = unionDependence(sexDependent, sexDependence(c, listIds));
-  // Likewise ages and birth weights: a template's two corners group alike when no compared value lies between them.
   const thresholds = new Map<NumberField, number[] | 'any'>();
   for (const c of conditions) collectThresholds(c, thresholds);
   const between = (field: NumberField, lo: number | null, hi: number | null) => {
@@ -293,81 +331,111 @@ export function buildCatalog(rs: Ruleset): Catalog {
     const th = thresholds.get(field);
     return th !== undefined && (th === 'any' || lo === null || hi === null || th.some((v) => v >= lo - 1 && v <= hi + 1));
   };
+  return { sexDependent, between };
+}
+
+/** Secondary diagnoses by severity (SEV_*), for adults and children and for newborns. */
+type SeverityCodes = [string[], string[], string[]];
+
+function secondaryCodes(
+  diagnoses: readonly { code: string }[], unsafeDx: Set<string>, compiled: CompiledRuleset, codes: CatalogCodes, rand: () => number,
+): { general: SeverityCodes; newborn: SeverityCodes } {
   const sev = compiled.tables.dxSeverity;
-  const generalPool: [string[], string[], string[]] = [[], [], []];
-  const newbornPool: [string[], string[], string[]] = [[], [], []];
+  const general: SeverityCodes = [[], [], []];
+  const newborn: SeverityCodes = [[], [], []];
   for (const d of diagnoses) {
     if (unsafeDx.has(d.code) || dxSexLimit(d.code) !== 0 || d.code.startsWith('O')) continue;
-    const id = dxEnc(d.code);
+    const id = codes.dxEnc(d.code);
     if (id < 0) continue;
     const level = sev[id] === 1 ? SEV_MCC : sev[id] === 3 ? SEV_CC : SEV_NONE;
     // Comorbidities, not second diseases: no tumours, injuries, symptoms or Z codes as plain secondaries.
     if (level === SEV_NONE && !isPerinatalDx(d.code) && !PLAIN_COMORBIDITY.test(d.code)) continue;
-    (isPerinatalDx(d.code) ? newbornPool : generalPool)[level].push(d.code);
+    (isPerinatalDx(d.code) ? newborn : general)[level].push(d.code);
   }
   // Most common comorbidities first; the rest in a fixed shuffled order (drawn Zipf-like).
-  const ordered = (codes: string[]) => {
-    const common = COMMON_SECONDARY.flatMap((p) => codes.filter((c) => c === p || (c.startsWith(p) && c.length === p.length)));
-    return [...common, ...shuffled(codes.filter((c) => !common.includes(c)), rand)];
+  const ordered = (list: string[]) => {
+    const common = COMMON_SECONDARY.flatMap((p) => list.filter((c) => c === p || (c.startsWith(p) && c.length === p.length)));
+    return [...common, ...shuffled(list.filter((c) => !common.includes(c)), rand)];
   };
-  for (const p of [generalPool, newbornPool]) for (let l = 0; l < 3; l++) p[l] = ordered(p[l]);
-  // Extra procedures any case may carry: imaging and other diagnostics that no grouping rule reads.
-  const safeProcs = Int32Array.from(
-    procedures.filter((p) => !p.or && !unsafeProc.has(p.code) && (p.dip_class ?? 1) <= 1 && /^(87|88|89)\./.test(p.code))
-      .map((p) => proc.add(procCase(p.code))));
+  for (const p of [general, newborn]) for (let l = 0; l < 3; l++) p[l] = ordered(p[l]);
+  return { general, newborn };
+}
 
-  // Per principal diagnosis: secondary pools whose CC/MCC are not excluded by it (§2.6).
+/** Extra procedures any case may carry: imaging and other diagnostics that no grouping rule reads. */
+function safeProcedures(procedures: readonly ProcedureEntry[], unsafeProc: Set<string>, codes: CatalogCodes): Int32Array {
+  return Int32Array.from(
+    procedures.filter((p) => !p.or && !unsafeProc.has(p.code) && (p.dip_class ?? 1) <= 1 && /^(87|88|89)\./.test(p.code))
+      .map((p) => codes.proc.add(codes.procCase(p.code))));
+}
+
+type Pools = [Int32Array, Int32Array, Int32Array];
+
+/** Per principal diagnosis: secondary pools (dx-table indices) whose CC/MCC are not excluded by it (§2.6). Cached. */
+function severityPools(
+  compiled: CompiledRuleset, secondary: { general: SeverityCodes; newborn: SeverityCodes }, codes: CatalogCodes,
+): (pdxCode: string, newborn: boolean) => Pools {
   const excl = compiled.tables.dxCcExclusion, pexcl = compiled.tables.dxPrincipalExclusion;
-  const poolCache = new Map<string, [Int32Array, Int32Array, Int32Array]>();
-  // Per source pool, computed once: 3-letter stems, encoded ids, case codes, and dx-table indices (added on first use,
-  // in the same order as before, so the dx dictionary is unchanged).
+  const { general, newborn: newbornCodes } = secondary;
+  const poolCache = new Map<string, Pools>();
+  // Per source pool, computed once: 3-letter stems, encoded ids, case codes, and dx-table indices (a code is added
+  // to the dx table when a pool first takes it: that order is the dx dictionary's).
   interface PoolInfo { stem: string[]; id: Int32Array; caseCode: string[]; dxIdx: Int32Array }
   const poolInfo = new Map<string[], PoolInfo>();
-  const infoOf = (codes: string[]): PoolInfo => {
-    let info = poolInfo.get(codes);
+  const infoOf = (list: string[]): PoolInfo => {
+    let info = poolInfo.get(list);
     if (!info) {
       info = {
-        stem: codes.map((c) => c.slice(0, 3)), id: Int32Array.from(codes, (c) => dxEnc(c)),
-        caseCode: codes.map(dxCase), dxIdx: new Int32Array(codes.length).fill(-1),
+        stem: list.map((c) => c.slice(0, 3)), id: Int32Array.from(list, (c) => codes.dxEnc(c)),
+        caseCode: list.map((c) => codes.dxCase(c)), dxIdx: new Int32Array(list.length).fill(-1),
       };
-      poolInfo.set(codes, info);
+      poolInfo.set(list, info);
     }
     return info;
   };
-  const poolsFor = (pdxCode: string, newborn: boolean): [Int32Array, Int32Array, Int32Array] => {
+  return (pdxCode, newborn) => {
     const key = `${newborn ? 'n' : 'g'}|${pdxCode}`;
     const hit = poolCache.get(key);
     if (hit) return hit;
-    const p = dxEnc(pdxCode);
-    const src = newborn && newbornPool[0].length ? newbornPool : generalPool;
+    const p = codes.dxEnc(pdxCode);
+    const src = newborn && newbornCodes[0].length ? newbornCodes : general;
     const stem = pdxCode.slice(0, 3);
     const pools = [0, 1, 2].map((l) => {
-      const codes = src[l].length || !newborn ? src[l] : generalPool[l];
-      const info = infoOf(codes);
+      const list = src[l].length || !newborn ? src[l] : general[l];
+      const info = infoOf(list);
       const out: number[] = [];
       const ex = pexcl[p];
-      for (let j = 0; j < codes.length; j++) {
+      for (let j = 0; j < list.length; j++) {
         if (info.stem[j] === stem) continue;
         if (l > 0 && ex >= 0 && excl[info.id[j]] === ex) continue;
         let d = info.dxIdx[j];
-        if (d < 0) { d = dx.add(info.caseCode[j]); info.dxIdx[j] = d; }
+        if (d < 0) { d = codes.dx.add(info.caseCode[j]); info.dxIdx[j] = d; }
         out.push(d);
       }
       return Int32Array.from(out);
-    }) as [Int32Array, Int32Array, Int32Array];
+    }) as Pools;
     poolCache.set(key, pools);
     return pools;
   };
+}
 
+/** A template before verification, with its codes as dictionary codes (not yet in the code tables). */
+interface Candidate { tpl: Template; codes: { pdx: string; pproc: string | null; others: string[]; forced: string[] } }
+
+/** An ADRG step of an MDC, as its templates see it. */
+interface AdrgStep { adrg: string; mdc: string; kind: AdrgKind; sexFixed: number; deptName: string }
+
+/** Code choices of one ADRG step: principal dx and procedure candidates, and lists each case must also hit. */
+interface StepCodes { pdx: string[]; pproc: string[] | null; otherLists: string[][]; forcedLists: string[][] }
+
+/** Up to 16 candidate templates per ADRG step of every MDC, from the constraints its guard and conditions put on codes. */
+function templateCandidates(
+  rs: Ruleset, codes: CatalogCodes, poolsFor: (pdxCode: string, newborn: boolean) => Pools, departments: string[], rand: () => number,
+): Candidate[] {
   // DIP catalog pairs: which diagnoses a procedure is done for (to pick plausible principal dx for surgery).
   const dxForProc = new Map<string, string[]>();
   for (const e of rs.dip_catalog ?? []) for (const p of e.procs) { const l = dxForProc.get(p) ?? []; l.push(e.dx); dxForProc.set(p, l); }
-
-  const departments: string[] = [];
   const deptIndex = (name: string) => { let i = departments.indexOf(name); if (i < 0) { i = departments.length; departments.push(name); } return i; };
-  const rwOf = new Map(rs.drgs.map((d) => [d.code, d.weight ?? 1]));
-  const candidates: { tpl: Template; codes: { pdx: string; pproc: string | null; others: string[]; forced: string[] } }[] = [];
-
+  const candidates: Candidate[] = [];
   for (const mdc of rs.mdcs) {
     const letter = mdc.code.replace(/^MDC/, '').charAt(0);
     for (const step of mdc.steps) {
@@ -375,156 +443,195 @@ export function buildCatalog(rs: Ruleset): Catalog {
       const adrg = rs.adrgs.find((a) => a.code === step.adrg);
       if (!adrg) continue;
       const k: Constraints = { pdx: [], pproc: [], anyDx: [], anyProc: [], hits: [], num: {}, noOr: false, impossible: false };
-      collect(rs, mdc.guard, k, orProcs);
-      collect(rs, adrg.when, k, orProcs);
-      if (step.when !== undefined) collect(rs, step.when, k, orProcs);
+      collect(rs, mdc.guard, k, codes.orProcs);
+      collect(rs, adrg.when, k, codes.orProcs);
+      if (step.when !== undefined) collect(rs, step.when, k, codes.orProcs);
       if (k.impossible) continue;
       const kind = adrgKindOf(adrg);
       const sexR = k.num.sex;
       const sexFixed = sexR && sexR[0] === sexR[1] ? sexR[0] : letter === 'O' || letter === 'N' ? 2 : letter === 'M' ? 1 : 0;
-
-      // Principal diagnosis candidates.
-      let pdx: string[] | null = null;
-      for (const l of k.pdx) { const s = new Set(l); pdx = pdx ? pdx.filter((c) => s.has(c)) : [...new Set(l)]; }
-      const forcedLists: string[][] = [];
-      for (const l of k.anyDx) {
-        const s = new Set(l);
-        if (pdx === null) pdx = l.slice();
-        else { const inter = pdx.filter((c) => s.has(c)); if (inter.length) pdx = inter; else forcedLists.push(l); }
-      }
-      if (pdx === null) pdx = expandDx(PRE_MDC_DX[adrg.code] ?? []);
-      if (pdx.length === 0) pdx = dxCodes.slice();
-
-      // Procedures: principal from the principal-procedure lists (or the first any-procedure list), one from each other list.
-      let pproc: string[] | null = null;
-      for (const l of k.pproc) { const s = new Set(l); pproc = pproc ? pproc.filter((c) => s.has(c)) : l.slice(); }
-      const otherLists: string[][] = [];
-      for (const l of k.anyProc) {
-        const s = new Set(l);
-        const inter = pproc ? pproc.filter((c) => s.has(c)) : [];
-        if (inter.length) pproc = inter; // the principal procedure already meets it (e.g. the pre-MDC guard)
-        else if (pproc === null) pproc = l.slice();
-        else otherLists.push(l);
-      }
-      if (pproc !== null && pproc.length === 0) continue;
-      if (pproc && pproc.length > 12) pproc = shuffled(pproc, rand).slice(0, 12);
-
-      // Surgery is done for some diagnoses: prefer those the DIP catalog pairs with the procedure.
-      if (pproc && pdx.length > 1) {
-        const keys = pproc.flatMap((p) => dxForProc.get(p) ?? []);
-        const preferred = pdx.filter((c) => keys.some((key) => c.startsWith(key) || key.startsWith(c)));
-        if (preferred.length) pdx = preferred;
-      }
-      pdx = pdx.filter((c) => { const lim = dxSexLimit(c); return sexFixed === 0 || lim === 0 || lim === sexFixed; });
-      pdx = shuffled(pdx, rand).slice(0, 16);
-      if (!pdx.length) continue;
-
-      const ageY = k.num.age_years, ageD = k.num.age_days, bw = k.num.birth_weight_g;
-      const infant = ageY !== undefined && ageY[1] <= 0;
-      const newborn = infant && ageD !== undefined && ageD[1] <= 28;
-      const base = MDC_AGE[letter] ?? [50, 18];
-      const surgicalDept = kind === 'surgical';
-      const deptName = ADRG_DEPARTMENT[adrg.code] ?? (MDC_DEPARTMENT[letter] ?? ['普通外科', '全科医学科'])[surgicalDept ? 0 : 1];
-      const n = Math.max(pdx.length, pproc ? pproc.length : 1);
-      for (let i = 0; i < Math.min(16, n); i++) {
-        const p = pdx[i % pdx.length];
-        const pp = pproc ? pproc[i % pproc.length] : null;
-        const others = otherLists.map((l) => l.filter((c) => c !== pp)[i % Math.max(1, l.length - 1)] ?? l[0]);
-        const forced = forcedLists.map((l) => l[i % l.length]);
-        for (const h of k.hits) {
-          const mine = h.lists.findIndex((l) => l.includes(p));
-          const rest = h.lists.filter((_, j) => j !== mine);
-          for (let j = 0; j < h.n - (mine >= 0 ? 1 : 0) && j < rest.length; j++) forced.push(rest[(i + j) % rest.length][0]);
-        }
-        const paediatric = PAEDIATRIC_DX.some((q) => p.startsWith(q));
-        const lim = dxSexLimit(p);
-        let [ageMin, ageMax] = infant ? [0, 0] : paediatric ? [1, 14] : letter === 'O' ? [18, 45] : [18, 95];
-        if (ageY) { ageMin = Math.max(ageMin, ageY[0]); ageMax = Math.min(ageMax, ageY[1]); }
-        if (ageMin > ageMax) continue;
-        const codesAll = [pp, ...others].filter((c): c is string => c !== null);
-        const tpl: Template = {
-          adrg: adrg.code, mdc: letter, kind, pdx: -1, pproc: -1, others: [], forcedSec: [],
-          sex: sexFixed || lim, ageMin, ageMax,
-          ageMean: paediatric ? 6 : base[0], ageSd: paediatric ? 4 : base[1],
-          childShare: infant || paediatric || ageY || kind !== 'medical' ? 0 : CHILD_SHARE[letter] ?? 0,
-          newborn, ageDaysMin: infant ? Math.max(0, ageD?.[0] ?? (newborn ? 0 : 29)) : -1,
-          ageDaysMax: infant ? Math.min(newborn ? 28 : 364, ageD?.[1] ?? 364) : -1,
-          bwMin: infant ? Math.max(bw?.[0] ?? (newborn ? 2500 : -1), 400) : -1,
-          bwMax: infant ? Math.min(bw?.[1] ?? 4200, 4500) : -1,
-          ventMin: codesAll.some((c) => c.startsWith('96.72')) ? 96 : codesAll.some((c) => c.startsWith('96.71')) ? 8 : -1,
-          ventMax: codesAll.some((c) => c.startsWith('96.72')) ? 480 : 95,
-          dept: deptIndex(deptName), childDept: deptIndex(kind === 'medical' ? CHILD_DEPARTMENT : deptName),
-          pools: poolsFor(p, newborn), z51: p.startsWith('Z51'), rw: 1,
-        };
-        if (tpl.newborn && (tpl.bwMin < 0 || tpl.bwMin > tpl.bwMax)) continue;
-        // Keep only codes a clean case may carry (§11): perinatal codes only up to 28 days.
-        if (isPerinatalDx(p) && !newborn) continue;
-        candidates.push({ tpl, codes: { pdx: p, pproc: pp, others, forced } });
-      }
+      const choices = stepCodes(k, adrg.code, sexFixed, codes, dxForProc, rand);
+      if (!choices) continue;
+      const deptName = ADRG_DEPARTMENT[adrg.code] ?? (MDC_DEPARTMENT[letter] ?? ['普通外科', '全科医学科'])[kind === 'surgical' ? 0 : 1];
+      const at: AdrgStep = { adrg: adrg.code, mdc: letter, kind, sexFixed, deptName };
+      candidates.push(...stepTemplates(at, k, choices, poolsFor, deptIndex));
     }
   }
+  return candidates;
+}
 
-  // Verify every candidate with the reference grouper at the corners of its ages and weights (and both sexes)
-  // where they could group differently, and with one code of each severity pool; keep the (template, plan)
-  // pairs that land in one DRG of their ADRG.
+/**
+ * The principal diagnoses (at most 16, shuffled) and procedures (at most 12) an ADRG step's constraints allow,
+ * and the lists the other codes must come from; null when none fits.
+ */
+function stepCodes(
+  k: Constraints, adrgCode: string, sexFixed: number, codes: CatalogCodes, dxForProc: Map<string, string[]>, rand: () => number,
+): StepCodes | null {
+  // Principal diagnosis candidates.
+  let pdx: string[] | null = null;
+  for (const l of k.pdx) { const s = new Set(l); pdx = pdx ? pdx.filter((c) => s.has(c)) : [...new Set(l)]; }
+  const forcedLists: string[][] = [];
+  for (const l of k.anyDx) {
+    const s = new Set(l);
+    if (pdx === null) pdx = l.slice();
+    else { const inter = pdx.filter((c) => s.has(c)); if (inter.length) pdx = inter; else forcedLists.push(l); }
+  }
+  if (pdx === null) pdx = codes.expandDx(PRE_MDC_DX[adrgCode] ?? []);
+  if (pdx.length === 0) pdx = codes.dxCodes.slice();
+
+  // Procedures: principal from the principal-procedure lists (or the first any-procedure list), one from each other list.
+  let pproc: string[] | null = null;
+  for (const l of k.pproc) { const s = new Set(l); pproc = pproc ? pproc.filter((c) => s.has(c)) : l.slice(); }
+  const otherLists: string[][] = [];
+  for (const l of k.anyProc) {
+    const s = new Set(l);
+    const inter = pproc ? pproc.filter((c) => s.has(c)) : [];
+    if (inter.length) pproc = inter; // the principal procedure already meets it (e.g. the pre-MDC guard)
+    else if (pproc === null) pproc = l.slice();
+    else otherLists.push(l);
+  }
+  if (pproc !== null && pproc.length === 0) return null;
+  if (pproc && pproc.length > 12) pproc = shuffled(pproc, rand).slice(0, 12);
+
+  // Surgery is done for some diagnoses: prefer those the DIP catalog pairs with the procedure.
+  if (pproc && pdx.length > 1) {
+    const keys = pproc.flatMap((p) => dxForProc.get(p) ?? []);
+    const preferred = pdx.filter((c) => keys.some((key) => c.startsWith(key) || key.startsWith(c)));
+    if (preferred.length) pdx = preferred;
+  }
+  pdx = pdx.filter((c) => { const lim = dxSexLimit(c); return sexFixed === 0 || lim === 0 || lim === sexFixed; });
+  pdx = shuffled(pdx, rand).slice(0, 16);
+  if (!pdx.length) return null;
+  return { pdx, pproc, otherLists, forcedLists };
+}
+
+/** An ADRG step's candidates: the i-th pairs the i-th principal diagnosis and procedure, with ages, weights and pools to fit. */
+function stepTemplates(
+  at: AdrgStep, k: Constraints, choices: StepCodes, poolsFor: (pdxCode: string, newborn: boolean) => Pools,
+  deptIndex: (name: string) => number,
+): Candidate[] {
+  const { pdx, pproc, otherLists, forcedLists } = choices;
+  const { mdc: letter, kind, deptName } = at;
+  const ageY = k.num.age_years, ageD = k.num.age_days, bw = k.num.birth_weight_g;
+  const infant = ageY !== undefined && ageY[1] <= 0;
+  const newborn = infant && ageD !== undefined && ageD[1] <= 28;
+  const base = MDC_AGE[letter] ?? [50, 18];
+  const out: Candidate[] = [];
+  const n = Math.max(pdx.length, pproc ? pproc.length : 1);
+  for (let i = 0; i < Math.min(16, n); i++) {
+    const p = pdx[i % pdx.length];
+    const pp = pproc ? pproc[i % pproc.length] : null;
+    const others = otherLists.map((l) => l.filter((c) => c !== pp)[i % Math.max(1, l.length - 1)] ?? l[0]);
+    const forced = forcedLists.map((l) => l[i % l.length]);
+    for (const h of k.hits) {
+      const mine = h.lists.findIndex((l) => l.includes(p));
+      const rest = h.lists.filter((_, j) => j !== mine);
+      for (let j = 0; j < h.n - (mine >= 0 ? 1 : 0) && j < rest.length; j++) forced.push(rest[(i + j) % rest.length][0]);
+    }
+    const paediatric = PAEDIATRIC_DX.some((q) => p.startsWith(q));
+    let [ageMin, ageMax] = infant ? [0, 0] : paediatric ? [1, 14] : letter === 'O' ? [18, 45] : [18, 95];
+    if (ageY) { ageMin = Math.max(ageMin, ageY[0]); ageMax = Math.min(ageMax, ageY[1]); }
+    if (ageMin > ageMax) continue;
+    const codesAll = [pp, ...others].filter((c): c is string => c !== null);
+    const tpl: Template = {
+      adrg: at.adrg, mdc: letter, kind, pdx: -1, pproc: -1, others: [], forcedSec: [],
+      sex: at.sexFixed || dxSexLimit(p), ageMin, ageMax,
+      ageMean: paediatric ? 6 : base[0], ageSd: paediatric ? 4 : base[1],
+      childShare: infant || paediatric || ageY || kind !== 'medical' ? 0 : CHILD_SHARE[letter] ?? 0,
+      newborn, ageDaysMin: infant ? Math.max(0, ageD?.[0] ?? (newborn ? 0 : 29)) : -1,
+      ageDaysMax: infant ? Math.min(newborn ? 28 : 364, ageD?.[1] ?? 364) : -1,
+      bwMin: infant ? Math.max(bw?.[0] ?? (newborn ? 2500 : -1), 400) : -1,
+      bwMax: infant ? Math.min(bw?.[1] ?? 4200, 4500) : -1,
+      ventMin: codesAll.some((c) => c.startsWith('96.72')) ? 96 : codesAll.some((c) => c.startsWith('96.71')) ? 8 : -1,
+      ventMax: codesAll.some((c) => c.startsWith('96.72')) ? 480 : 95,
+      dept: deptIndex(deptName), childDept: deptIndex(kind === 'medical' ? CHILD_DEPARTMENT : deptName),
+      pools: poolsFor(p, newborn), z51: p.startsWith('Z51'), rw: 1,
+    };
+    if (tpl.newborn && (tpl.bwMin < 0 || tpl.bwMin > tpl.bwMax)) continue;
+    // Keep only codes a clean case may carry (§11): perinatal codes only up to 28 days.
+    if (isPerinatalDx(p) && !newborn) continue;
+    out.push({ tpl, codes: { pdx: p, pproc: pp, others, forced } });
+  }
+  return out;
+}
+
+/**
+ * Verifies every candidate with the reference grouper at the corners of its ages and weights (and both sexes)
+ * where they could group differently, and with one code of each severity pool: per candidate and plan, the DRG
+ * all those cases land in when it is one unambiguous DRG of the template's ADRG, else -1.
+ */
+function verifiedDrgs(
+  candidates: readonly Candidate[], compiled: CompiledRuleset, codes: CatalogCodes, sensitivity: GroupingSensitivity,
+): number[][] {
+  const { sexDependent, between } = sensitivity;
   const inputs: CaseInput[] = [];
   const plans: number[][] = [];
   const perPlan: number[] = [];
-  for (const { tpl, codes } of candidates) {
-    const poolCodes = [0, 1, 2].map((l) => (tpl.pools[l].length ? dx.codes[tpl.pools[l][0]] : null));
+  for (const { tpl, codes: c } of candidates) {
+    const poolCodes = [0, 1, 2].map((l) => (tpl.pools[l].length ? codes.dx.codes[tpl.pools[l][0]] : null));
     const present = (v: number) => (v >= 0 ? v : null);
     const low = { age: tpl.ageMin, days: present(tpl.ageDaysMin), bw: present(tpl.bwMin) };
     const high = { age: tpl.ageMax, days: present(tpl.ageDaysMax), bw: present(tpl.bwMax - 1) };
     const corners = between('age_years', low.age, high.age) || between('age_days', low.days, high.days) || between('birth_weight_g', low.bw, high.bw)
       ? [low, high] : [low];
-    const bothSexes = sexDependent === 'all' || (sexDependent !== null && sexDependent.has(dxEnc(codes.pdx)));
+    const bothSexes = sexDependent === 'all' || (sexDependent !== null && sexDependent.has(codes.dxEnc(c.pdx)));
     const sexes = tpl.sex ? [tpl.sex] : bothSexes ? [1, 2] : [1];
     const row: number[] = [];
     for (let plan = 0; plan < 3; plan++) {
       row.push(inputs.length);
       const extra = plan === 0 ? [] : poolCodes[plan] ? [poolCodes[plan]!] : null;
-      for (const c of corners) for (const s of sexes) {
+      for (const corner of corners) for (const s of sexes) {
         inputs.push({
-          principal_dx: dxCase(codes.pdx), secondary_dx: extra === null ? ['?'] : [...codes.forced.map(dxCase), ...extra],
-          principal_proc: codes.pproc ? procCase(codes.pproc) : null, other_procs: codes.others.map(procCase),
-          age_years: c.age, age_days: c.days, sex: s, birth_weight_g: c.bw, los: 5, discharge_status: 1,
+          principal_dx: codes.dxCase(c.pdx), secondary_dx: extra === null ? ['?'] : [...c.forced.map((d) => codes.dxCase(d)), ...extra],
+          principal_proc: c.pproc ? codes.procCase(c.pproc) : null, other_procs: c.others.map((p) => codes.procCase(p)),
+          age_years: corner.age, age_days: corner.days, sex: s, birth_weight_g: corner.bw, los: 5, discharge_status: 1,
         });
       }
     }
     plans.push(row);
     perPlan.push(corners.length * sexes.length);
   }
-  const enc = encodeCaseRecords(compiled, inputs);
-  const out = groupDrg(compiled, enc);
+  const out = groupDrg(compiled, encodeCaseRecords(compiled, inputs));
+  return candidates.map(({ tpl }, ci) => plans[ci].map((start) => {
+    let drg = out.drg[start];
+    for (let j = start; j < start + perPlan[ci]; j++) if (out.drg[j] !== drg || out.reason[j] !== 0) drg = -1;
+    return drg >= 0 && compiled.tables.drgAmbiguous[drg] === 0 && compiled.strings.adrgCodes[compiled.tables.drgAdrg[drg]] === tpl.adrg ? drg : -1;
+  }));
+}
+
+/** The verified templates, their codes now in the code tables, and the (template, plan) units that land in one DRG. */
+function keptTemplates(
+  candidates: readonly Candidate[], results: number[][], compiled: CompiledRuleset, codes: CatalogCodes, rs: Ruleset,
+): { templates: Template[]; units: Unit[]; upcode: number[] } {
+  const rwOf = new Map(rs.drgs.map((d) => [d.code, d.weight ?? 1]));
+  const drgCodes = compiled.strings.drgCodes;
   const templates: Template[] = [];
   const units: Unit[] = [];
   const upcode: number[] = [];
-  const drgCodes = compiled.strings.drgCodes;
-  candidates.forEach(({ tpl, codes }, ci) => {
-    const results = plans[ci].map((start) => {
-      let drg = out.drg[start];
-      for (let j = start; j < start + perPlan[ci]; j++) if (out.drg[j] !== drg || out.reason[j] !== 0) drg = -1;
-      return drg >= 0 && compiled.tables.drgAmbiguous[drg] === 0 && compiled.strings.adrgCodes[compiled.tables.drgAdrg[drg]] === tpl.adrg ? drg : -1;
-    });
-    if (results[0] < 0) return;
+  candidates.forEach(({ tpl, codes: c }, ci) => {
+    const drgs = results[ci];
+    if (drgs[0] < 0) return;
     const t = templates.length;
-    tpl.pdx = dx.add(dxCase(codes.pdx));
-    tpl.pproc = codes.pproc ? proc.add(procCase(codes.pproc)) : -1;
-    tpl.others = codes.others.map((c) => proc.add(procCase(c)));
-    tpl.forcedSec = codes.forced.map((c) => dx.add(dxCase(c)));
-    tpl.rw = rwOf.get(drgCodes[results[0]]) ?? 1;
+    tpl.pdx = codes.dx.add(codes.dxCase(c.pdx));
+    tpl.pproc = c.pproc ? codes.proc.add(codes.procCase(c.pproc)) : -1;
+    tpl.others = c.others.map((p) => codes.proc.add(codes.procCase(p)));
+    tpl.forcedSec = c.forced.map((d) => codes.dx.add(codes.dxCase(d)));
+    tpl.rw = rwOf.get(drgCodes[drgs[0]]) ?? 1;
     templates.push(tpl);
     for (let plan = 0; plan < 3; plan++) {
-      if (results[plan] < 0 || tpl.pools[plan].length === 0 && plan > 0) continue;
-      units.push({ t, plan, drg: results[plan] });
-      const mccDrg = results[2];
-      const upcodable = plan === 0 && mccDrg >= 0 && mccDrg !== results[0] && drgCodes[mccDrg].endsWith('1');
+      if (drgs[plan] < 0 || tpl.pools[plan].length === 0 && plan > 0) continue;
+      units.push({ t, plan, drg: drgs[plan] });
+      const mccDrg = drgs[2];
+      const upcodable = plan === 0 && mccDrg >= 0 && mccDrg !== drgs[0] && drgCodes[mccDrg].endsWith('1');
       upcode.push(upcodable ? mccDrg : -1);
     }
   });
-  dx.seal();
-  proc.seal();
-  const nDrg = drgCodes.length;
+  return { templates, units, upcode };
+}
+
+/** Per DRG: weight, mean cost and mean LOS, with teaching defaults where the ruleset has none. */
+function drgMeans(compiled: CompiledRuleset): { drgMeanCost: Float64Array; drgMeanLos: Float64Array; drgRw: Float64Array } {
+  const nDrg = compiled.strings.drgCodes.length;
   const drgMeanCost = new Float64Array(nDrg), drgMeanLos = new Float64Array(nDrg), drgRw = new Float64Array(nDrg);
   for (let d = 0; d < nDrg; d++) {
     const w = compiled.tables.drgWeight[d];
@@ -533,8 +640,5 @@ export function buildCatalog(rs: Ruleset): Catalog {
     drgMeanCost[d] = Number.isFinite(c) && c > 0 ? c : drgRw[d] * 12000;
     drgMeanLos[d] = Number.isFinite(l) && l > 0 ? l : 7;
   }
-  return {
-    compiled, dx, proc, templates, units, upcodeDrg: Int32Array.from(upcode), departments, safeProcs,
-    drgMeanCost, drgMeanLos, drgRw, drgSuffix: drgCodes.map((c) => c.charAt(c.length - 1)),
-  };
+  return { drgMeanCost, drgMeanLos, drgRw };
 }

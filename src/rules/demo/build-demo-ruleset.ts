@@ -140,24 +140,82 @@ function expand(codes: readonly string[], dictionary: readonly string[]): string
 }
 
 // ----- the builder -------------------------------------------------------------------------------------
+/** An ADRG of the demo tables, in rule order: per MDC, surgical, then non-OR, then medical. */
+interface OrderedAdrg { mdc: DemoMdc; adrg: DemoAdrg; kind: AdrgKind }
+/** Where a diagnosis belongs: its home ADRG and MDC, and how it got there. */
+interface Home { adrg: string; mdc: string; len: number; medical: boolean }
+
+/**
+ * The named code lists, in the order they are added (the JSON keeps that order). Dictionary lists hold a
+ * listed code and every code under it.
+ */
+class ListBook {
+  readonly lists: Record<string, string[]> = {};
+  constructor(readonly dxCodes: readonly string[], readonly procCodes: readonly string[]) {}
+  add(name: string, codes: string[]): string { this.lists[name] = codes; return name; }
+  dx(name: string, codes: readonly string[]): string { return this.add(name, expand(codes, this.dxCodes)); }
+  proc(name: string, codes: readonly string[]): string { return this.add(name, expand(codes, this.procCodes)); }
+}
+
 export function buildDemoRuleset(): DemoRuleset {
   const dxRows = parseDxText(DX_TEXT);
   const procRows = parseProcText(PROC_TEXT);
-  const dxCodes = dxRows.map((d) => d.code);
-  const procCodes = procRows.map((p) => p.code);
-  const procByCode = new Map(procRows.map((p) => [p.code, p]));
+  const book = new ListBook(dxRows.map((d) => d.code), procRows.map((p) => p.code));
+  const ordered = orderedAdrgs();
+  const home = homeAdrgs(ordered, book.dxCodes);
+  // Lists are added in this order: the ADRGs' (by rule order), then the MDC guards'.
+  const { adrgs, drgs, adrgRw, procRw } = adrgRules(ordered, home, book);
+  const mdcs = mdcRules(ordered, home, book);
+  return {
+    format: RULESET_FORMAT,
+    meta: demoMeta(),
+    code_matching: { dx: { fallback_lengths: [5, 3] }, proc: { fallback_lengths: [5, 4] } },
+    diagnoses: diagnosisEntries(dxRows, home),
+    procedures: procRows.map((p) => ({ code: p.code, name: p.name, or: p.or, dip_class: p.dipClass, source: SRC.proc })),
+    lists: book.lists,
+    checks: sexChecks(),
+    mdcs,
+    adrgs,
+    drgs,
+    dip_catalog: dipCatalog(book.dxCodes, procRows, procRw),
+    dip_comprehensive: dipComprehensive(dxRows, home, adrgRw),
+    parameters: { ...DEMO_PARAMETERS },
+    retry_each_other_procedure: false,
+  };
+}
 
-  const adrgsInOrder: { mdc: DemoMdc; adrg: DemoAdrg; kind: AdrgKind }[] = [];
+function demoMeta(): Ruleset['meta'] {
+  return {
+    name: '病组工作台教学规则集 / Casemix Workbench teaching ruleset',
+    version: DEMO_RULESET_VERSION,
+    region: '教学 (teaching)',
+    code_systems: { dx: 'ICD-10 医保版 2.0（类目/亚目级）', proc: 'ICD-9-CM-3 医保版 2.0（亚目/细目级）' },
+    dip_score_factor: DIP_SCORE_FACTOR,
+    teaching_only: true,
+    source:
+      '教学规则集，不得用于医保结算 (teaching only, not fit for settlement)。由病组工作台据公开资料编写：MDC/ADRG/DRG 编码、名称与分组形态参照 ' +
+      'CHS-DRG 1.1 分组方案（国家医保局，2021）；入组条件、CC/MCC 与排除表为类目/亚目级教学简化；DRG 权重、平均住院日、例均费用、' +
+      'DIP 分值与费用均为演示值 (demonstration values)。每个条目的 source 字段说明其依据，标 unverified 者未能核对。',
+  };
+}
+
+function orderedAdrgs(): OrderedAdrg[] {
+  const out: OrderedAdrg[] = [];
+  const kinds: AdrgKind[] = ['surgical', 'non_or', 'medical'];
   for (const mdc of DEMO_MDCS) {
     const rows = DEMO_ADRGS[mdc.letter] ?? [];
-    const kinds: AdrgKind[] = ['surgical', 'non_or', 'medical'];
-    for (const kind of kinds) for (const adrg of rows) if (kindOf(adrg.code) === kind) adrgsInOrder.push({ mdc, adrg, kind });
+    for (const kind of kinds) for (const adrg of rows) if (kindOf(adrg.code) === kind) out.push({ mdc, adrg, kind });
   }
+  return out;
+}
 
-  // Home ADRG of every diagnosis: the medical ADRG whose listed code is its longest prefix (first wins
-  // on ties), else any ADRG that lists it. Medical ADRG lists and exclusion tables follow it.
-  const home = new Map<string, { adrg: string; mdc: string; len: number; medical: boolean }>();
-  for (const { mdc, adrg, kind } of adrgsInOrder) {
+/**
+ * Home ADRG of every diagnosis: the medical ADRG whose listed code is its longest prefix (first wins on
+ * ties), else any ADRG that lists it. Medical ADRG lists and exclusion tables follow it.
+ */
+function homeAdrgs(ordered: readonly OrderedAdrg[], dxCodes: readonly string[]): Map<string, Home> {
+  const home = new Map<string, Home>();
+  for (const { mdc, adrg, kind } of ordered) {
     const medical = kind === 'medical';
     for (const listed of [...(adrg.pdx ?? []), ...(adrg.anyDx ?? [])]) {
       for (const d of dxCodes) {
@@ -168,12 +226,15 @@ export function buildDemoRuleset(): DemoRuleset {
       }
     }
   }
+  return home;
+}
+
+/** Diagnoses: a subcategory without its own CC mark inherits its category's. */
+function diagnosisEntries(dxRows: readonly DxRow[], home: ReadonlyMap<string, Home>): Sourced<DiagnosisEntry>[] {
   const exclusionTable = (code: string): string =>
     home.get(code)?.adrg ?? (code.startsWith('P') ? 'MDCP' : (HIV_DX as readonly string[]).some((h) => code.startsWith(h)) ? 'MDCY' : code);
-
-  // Diagnoses: a subcategory without its own CC mark inherits its category's.
   const dxByCode = new Map(dxRows.map((d) => [d.code, d]));
-  const diagnoses: Sourced<DiagnosisEntry>[] = dxRows.map((d) => {
+  return dxRows.map((d) => {
     const cat = isCategory(d.code) ? undefined : dxByCode.get(categoryOf(d.code));
     const cc = d.cc ?? cat?.cc;
     const verified = d.cc ? d.ccVerified : cat?.ccVerified ?? true;
@@ -182,44 +243,16 @@ export function buildDemoRuleset(): DemoRuleset {
     if (cc) Object.assign(e, { cc, cc_exclusion: table, source: verified ? SRC.dxCc : SRC.dxCcUnverified });
     return e;
   });
-  const procedures: Sourced<ProcedureEntry>[] = procRows.map((p) =>
-    ({ code: p.code, name: p.name, or: p.or, dip_class: p.dipClass, source: SRC.proc }));
+}
 
-  // Lists and ADRG rules.
-  const lists: Record<string, string[]> = {};
-  const addList = (name: string, codes: string[]): string => { lists[name] = codes; return name; };
-  const dxList = (name: string, codes: readonly string[]) => addList(name, expand(codes, dxCodes));
-  const procList = (name: string, codes: readonly string[]) => addList(name, expand(codes, procCodes));
-  const medicalList = (adrg: string) => dxCodes.filter((d) => home.get(d)?.adrg === adrg && home.get(d)?.medical);
-
+/** ADRG rules and their DRGs; the weights by ADRG, and by procedure for the ADRGs a procedure alone defines (DIP costs). */
+function adrgRules(ordered: readonly OrderedAdrg[], home: ReadonlyMap<string, Home>, book: ListBook) {
   const adrgs: Sourced<AdrgRule>[] = [];
   const drgs: Sourced<DrgEntry>[] = [];
   const adrgRw = new Map<string, number>();
   const procRw = new Map<string, number>();
-  for (const { adrg: a, kind } of adrgsInOrder) {
-    const parts: Condition[] = [];
-    if (a.pdx) {
-      const name = kind === 'medical' ? addList(`${a.code}.pdx`, medicalList(a.code)) : dxList(`${a.code}.pdx`, a.pdx);
-      parts.push({ in: ['principal_dx', name] });
-    }
-    if (a.anyDx) parts.push({ any_in: ['all_dx', dxList(`${a.code}.any_dx`, a.anyDx)] });
-    if (a.pproc) {
-      const principal: Condition = { in: ['principal_proc', a.pproc === '$or' ? OR_PROCEDURES_LIST : procList(`${a.code}.pproc`, a.pproc)] };
-      parts.push(a.orAnyProc ? { or: [principal, { any_in: ['all_procs', procList(`${a.code}.or_any_proc`, a.orAnyProc)] }] } : principal);
-    }
-    (a.anyProc ?? []).forEach((group, i) => {
-      const list = group.length === 1 && group[0] === '$or' ? OR_PROCEDURES_LIST : procList(`${a.code}.any_proc${i + 1}`, group);
-      parts.push({ any_in: ['all_procs', list] });
-    });
-    if (a.birthWeightG) {
-      const [from, to] = a.birthWeightG;
-      if (from > 0) parts.push({ cmp: ['birth_weight_g', '>=', from] });
-      parts.push({ cmp: ['birth_weight_g', '<', to] });
-    }
-    if (a.neonate) parts.push({ cmp: ['age_days', '<=', 28] });
-    if (a.noOr) parts.push({ not: { any_in: ['all_procs', OR_PROCEDURES_LIST] } });
-    const when: Condition = parts.length === 0 ? true : parts.length === 1 ? parts[0]! : { and: parts };
-
+  for (const { adrg: a, kind } of ordered) {
+    const when = adrgCondition(a, kind, home, book);
     const suffixes = SPLIT_SUFFIXES[a.split];
     const splits: Split[] = suffixes.map((s, i): Split => {
       const drg = a.code + s;
@@ -230,7 +263,6 @@ export function buildDemoRuleset(): DemoRuleset {
     adrgs.push({ code: a.code, name: a.name, kind, when, splits, source: a.teaching ? SRC.adrgTeaching : SRC.adrg });
     adrgRw.set(a.code, a.rw);
     if (Array.isArray(a.pproc) && !a.pdx) for (const p of a.pproc) procRw.set(p, Math.max(procRw.get(p) ?? 0, a.rw));
-
     const baseLos = 3 + 3.5 * Math.sqrt(a.rw) + (kind === 'surgical' ? 1.5 : 0);
     for (const s of suffixes) {
       const weight = round(a.rw * SEVERITY_FACTOR[s]!, 4);
@@ -245,39 +277,43 @@ export function buildDemoRuleset(): DemoRuleset {
       });
     }
   }
+  return { adrgs, drgs, adrgRw, procRw };
+}
 
-  // MDCs.
-  const premdcProcs = new Set<string>();
-  for (const a of DEMO_ADRGS.A ?? []) {
-    if (Array.isArray(a.pproc)) a.pproc.forEach((p) => premdcProcs.add(p));
-    for (const g of a.anyProc ?? []) g.forEach((p) => premdcProcs.add(p));
+/** An ADRG's entry condition; adds the lists it names to the book. */
+function adrgCondition(a: DemoAdrg, kind: AdrgKind, home: ReadonlyMap<string, Home>, book: ListBook): Condition {
+  const parts: Condition[] = [];
+  if (a.pdx) {
+    const medicalList = () => book.dxCodes.filter((d) => home.get(d)?.adrg === a.code && home.get(d)?.medical);
+    const name = kind === 'medical' ? book.add(`${a.code}.pdx`, medicalList()) : book.dx(`${a.code}.pdx`, a.pdx);
+    parts.push({ in: ['principal_dx', name] });
   }
-  const mdcDx = (letter: string): string[] => {
-    const codes = new Set<string>();
-    for (const d of dxCodes) if (home.get(d)?.mdc === letter) codes.add(d);
-    for (const a of DEMO_ADRGS[letter] ?? []) for (const c of expand(a.pdx ?? [], dxCodes)) codes.add(c);
-    return [...codes].sort();
-  };
-  const newbornDx = dxList('newborn_dx', NEWBORN_DX);
-  const hivDx = dxList('hiv_dx', HIV_DX);
-  const regionLists = Object.entries(TRAUMA_REGIONS).map(([region, codes]) => dxList(`trauma_${region}`, codes));
-  const traumaDx = dxList('trauma_dx', Object.values(TRAUMA_REGIONS).flat());
+  if (a.anyDx) parts.push({ any_in: ['all_dx', book.dx(`${a.code}.any_dx`, a.anyDx)] });
+  if (a.pproc) {
+    const principal: Condition = { in: ['principal_proc', a.pproc === '$or' ? OR_PROCEDURES_LIST : book.proc(`${a.code}.pproc`, a.pproc)] };
+    parts.push(a.orAnyProc ? { or: [principal, { any_in: ['all_procs', book.proc(`${a.code}.or_any_proc`, a.orAnyProc)] }] } : principal);
+  }
+  (a.anyProc ?? []).forEach((group, i) => {
+    const list = group.length === 1 && group[0] === '$or' ? OR_PROCEDURES_LIST : book.proc(`${a.code}.any_proc${i + 1}`, group);
+    parts.push({ any_in: ['all_procs', list] });
+  });
+  if (a.birthWeightG) {
+    const [from, to] = a.birthWeightG;
+    if (from > 0) parts.push({ cmp: ['birth_weight_g', '>=', from] });
+    parts.push({ cmp: ['birth_weight_g', '<', to] });
+  }
+  if (a.neonate) parts.push({ cmp: ['age_days', '<=', 28] });
+  if (a.noOr) parts.push({ not: { any_in: ['all_procs', OR_PROCEDURES_LIST] } });
+  return parts.length === 0 ? true : parts.length === 1 ? parts[0]! : { and: parts };
+}
 
-  const mdcs: Sourced<MdcRule>[] = DEMO_MDCS.map((m) => {
-    let guard: Condition;
-    switch (m.guard) {
-      case 'pre_mdc': guard = { any_in: ['all_procs', procList('MDCA.procs', [...premdcProcs])] }; break;
-      case 'newborn': guard = { and: [{ cmp: ['age_years', '==', 0] }, { or: [{ in: ['principal_dx', newbornDx] }, { cmp: ['age_days', '<=', 28] }] }] }; break;
-      case 'hiv': guard = { any_in: ['all_dx', hivDx] }; break;
-      case 'multi_trauma': guard = { and: [{ in: ['principal_dx', traumaDx] }, { hits_at_least: ['all_dx', regionLists, MULTI_TRAUMA_MIN_REGIONS] }] }; break;
-      default: {
-        const dx: Condition = { in: ['principal_dx', addList(`MDC${m.letter}.dx`, mdcDx(m.letter))] };
-        guard = m.guard === 'dx_male' ? { and: [dx, { cmp: ['sex', '==', 1] }] }
-          : m.guard === 'dx_female' ? { and: [dx, { cmp: ['sex', '==', 2] }] } : dx;
-      }
-    }
+/** MDC rules: a guard, then the surgical and non-OR ADRGs, the ambiguity step, the medical ADRGs. */
+function mdcRules(ordered: readonly OrderedAdrg[], home: ReadonlyMap<string, Home>, book: ListBook): Sourced<MdcRule>[] {
+  const guardOf = mdcGuards(home, book);
+  return DEMO_MDCS.map((m) => {
+    const guard = guardOf(m);
     const special = m.guard !== 'dx' && m.guard !== 'dx_male' && m.guard !== 'dx_female';
-    const mine = adrgsInOrder.filter((x) => x.mdc === m);
+    const mine = ordered.filter((x) => x.mdc === m);
     const steps: Step[] = [];
     for (const x of mine.filter((y) => y.kind !== 'medical')) steps.push({ adrg: x.adrg.code });
     // Ambiguity group (歧义组, §2.5): on for the diagnosis MDCs, off (as nationally) for A, P, Y, Z.
@@ -285,8 +321,42 @@ export function buildDemoRuleset(): DemoRuleset {
     for (const x of mine.filter((y) => y.kind === 'medical')) steps.push({ adrg: x.adrg.code });
     return { code: `MDC${m.letter}`, name: m.name, guard, steps, source: MDC_SOURCE };
   });
+}
 
-  const checks: Sourced<CheckRule>[] = [
+/** The lists the special guards share (added now), and the guard of each MDC (adding its own list). */
+function mdcGuards(home: ReadonlyMap<string, Home>, book: ListBook): (m: DemoMdc) => Condition {
+  const premdcProcs = new Set<string>();
+  for (const a of DEMO_ADRGS.A ?? []) {
+    if (Array.isArray(a.pproc)) a.pproc.forEach((p) => premdcProcs.add(p));
+    for (const g of a.anyProc ?? []) g.forEach((p) => premdcProcs.add(p));
+  }
+  const mdcDx = (letter: string): string[] => {
+    const codes = new Set<string>();
+    for (const d of book.dxCodes) if (home.get(d)?.mdc === letter) codes.add(d);
+    for (const a of DEMO_ADRGS[letter] ?? []) for (const c of expand(a.pdx ?? [], book.dxCodes)) codes.add(c);
+    return [...codes].sort();
+  };
+  const newbornDx = book.dx('newborn_dx', NEWBORN_DX);
+  const hivDx = book.dx('hiv_dx', HIV_DX);
+  const regionLists = Object.entries(TRAUMA_REGIONS).map(([region, codes]) => book.dx(`trauma_${region}`, codes));
+  const traumaDx = book.dx('trauma_dx', Object.values(TRAUMA_REGIONS).flat());
+  return (m) => {
+    switch (m.guard) {
+      case 'pre_mdc': return { any_in: ['all_procs', book.proc('MDCA.procs', [...premdcProcs])] };
+      case 'newborn': return { and: [{ cmp: ['age_years', '==', 0] }, { or: [{ in: ['principal_dx', newbornDx] }, { cmp: ['age_days', '<=', 28] }] }] };
+      case 'hiv': return { any_in: ['all_dx', hivDx] };
+      case 'multi_trauma': return { and: [{ in: ['principal_dx', traumaDx] }, { hits_at_least: ['all_dx', regionLists, MULTI_TRAUMA_MIN_REGIONS] }] };
+      default: {
+        const dx: Condition = { in: ['principal_dx', book.add(`MDC${m.letter}.dx`, mdcDx(m.letter))] };
+        return m.guard === 'dx_male' ? { and: [dx, { cmp: ['sex', '==', 1] }] }
+          : m.guard === 'dx_female' ? { and: [dx, { cmp: ['sex', '==', 2] }] } : dx;
+      }
+    }
+  };
+}
+
+function sexChecks(): Sourced<CheckRule>[] {
+  return [
     { reason: 'sex_conflict', when: { and: [{ cmp: ['sex', '==', 2] }, { in: ['principal_dx', 'MDCM.dx'] }] }, note: '男性生殖系统诊断用于女性', source: SRC.check },
     {
       reason: 'sex_conflict',
@@ -295,8 +365,13 @@ export function buildDemoRuleset(): DemoRuleset {
       source: SRC.check,
     },
   ];
+}
 
-  // DIP: core combinations and comprehensive groups.
+// ----- DIP: core combinations and comprehensive groups ----------------------------------------------------
+const dipScore = (meanCost: number) => Math.round((meanCost / DEMO_DIP_MEAN_COST_YUAN) * DIP_SCORE_FACTOR);
+
+function dipCatalog(dxCodes: readonly string[], procRows: readonly ProcRow[], procRw: ReadonlyMap<string, number>): Sourced<DipCatalogEntry>[] {
+  const procByCode = new Map(procRows.map((p) => [p.code, p]));
   const procCost = (code: string): number => {
     const p = procByCode.get(code);
     if (!p) throw new Error(`DIP combination uses procedure ${code}, which is not in the demo dictionary`);
@@ -305,8 +380,7 @@ export function buildDemoRuleset(): DemoRuleset {
     if (p.dipClass === 2) return Math.round(Math.max(1500, (rw ?? 0.5) * 3000));
     return 600;
   };
-  const score = (meanCost: number) => Math.round((meanCost / DEMO_DIP_MEAN_COST_YUAN) * DIP_SCORE_FACTOR);
-  const dip_catalog: Sourced<DipCatalogEntry>[] = [];
+  const out: Sourced<DipCatalogEntry>[] = [];
   // A key whose category is not in the dictionary can never match (its cases have an unknown principal
   // diagnosis) and the validator refuses it (dip.unknown_dx); left out until the dictionary has the category.
   const dxCategories = new Set(dxCodes.map(categoryOf));
@@ -316,49 +390,28 @@ export function buildDemoRuleset(): DemoRuleset {
       const procs = [...new Set(set ? set.split('+') : [])].sort();
       const cost = key.baseCostYuan + procs.reduce((s, p) => s + procCost(p), 0);
       const label = procs.length ? procs.map((p) => procByCode.get(p)!.name).join('+') : '保守治疗';
-      dip_catalog.push({ dx: key.dx, procs, name: `${key.name}：${label}`, score: score(cost), mean_cost: cost, source: SRC.dip });
+      out.push({ dx: key.dx, procs, name: `${key.name}：${label}`, score: dipScore(cost), mean_cost: cost, source: SRC.dip });
     }
   }
-  const dip_comprehensive: DemoDipComprehensiveEntry[] = [];
+  return out;
+}
+
+function dipComprehensive(
+  dxRows: readonly DxRow[], home: ReadonlyMap<string, Home>, adrgRw: ReadonlyMap<string, number>,
+): DemoDipComprehensiveEntry[] {
+  const out: DemoDipComprehensiveEntry[] = [];
   for (const d of dxRows) {
     if (!isCategory(d.code)) continue;
     const rw = adrgRw.get(home.get(d.code)?.adrg ?? '') ?? 1;
     ([0, 1, 2, 3] as const).forEach((cls) => {
       const cost = Math.round((rw * 9000 * DIP_CLASS_COST_FACTOR[cls]) / 10) * 10;
-      dip_comprehensive.push({
+      out.push({
         dx: d.code, proc_class: cls, name: `${d.name}·${DIP_CLASS_NAME[cls]}`,
-        score: score(cost), mean_cost: cost, source: SRC.dipComprehensive,
+        score: dipScore(cost), mean_cost: cost, source: SRC.dipComprehensive,
       });
     });
   }
-
-  return {
-    format: RULESET_FORMAT,
-    meta: {
-      name: '病组工作台教学规则集 / Casemix Workbench teaching ruleset',
-      version: DEMO_RULESET_VERSION,
-      region: '教学 (teaching)',
-      code_systems: { dx: 'ICD-10 医保版 2.0（类目/亚目级）', proc: 'ICD-9-CM-3 医保版 2.0（亚目/细目级）' },
-      dip_score_factor: DIP_SCORE_FACTOR,
-      teaching_only: true,
-      source:
-        '教学规则集，不得用于医保结算 (teaching only, not fit for settlement)。由病组工作台据公开资料编写：MDC/ADRG/DRG 编码、名称与分组形态参照 ' +
-        'CHS-DRG 1.1 分组方案（国家医保局，2021）；入组条件、CC/MCC 与排除表为类目/亚目级教学简化；DRG 权重、平均住院日、例均费用、' +
-        'DIP 分值与费用均为演示值 (demonstration values)。每个条目的 source 字段说明其依据，标 unverified 者未能核对。',
-    },
-    code_matching: { dx: { fallback_lengths: [5, 3] }, proc: { fallback_lengths: [5, 4] } },
-    diagnoses,
-    procedures,
-    lists,
-    checks,
-    mdcs,
-    adrgs,
-    drgs,
-    dip_catalog,
-    dip_comprehensive,
-    parameters: { ...DEMO_PARAMETERS },
-    retry_each_other_procedure: false,
-  };
+  return out;
 }
 
 function kindOf(code: string): AdrgKind {

@@ -1,4 +1,4 @@
-// `casemix generate`: writes synthetic §1 cases (src/data/synthetic-cases.ts) to an Arrow IPC file.
+// `casemix generate`: writes synthetic §1 cases (src/demo/synthetic-cases.ts) to an Arrow IPC file.
 // Streams batch by batch through one reused write buffer; progress goes to stderr, never the data.
 import { closeSync, openSync, renameSync, writeSync } from 'node:fs';
 import { CaseGenerator } from '../demo/synthetic-cases.ts';

@@ -1,5 +1,6 @@
 // The DIP grouping (domain §4) over compiled tables and case id columns in linear memory: the same algorithm
 // as src/engine/reference/dip-grouper.ts, output for output. No strings; allocates only to grow its scratch set.
+import { DIP_CLASSES, DIP_KIND_NONE, DIP_UNGROUPED, NO_CODE } from './rule-codes';
 
 /**
  * Word-for-word the block the host writes (src/engine/wasm-dip-grouper.ts, DIP_TABLE_WORDS). Pointers are
@@ -19,7 +20,7 @@ export class DipTables {
   dipCoreProcStart: usize = 0; // i32 per core combination
   dipCoreProcEnd: usize = 0; // i32
   dipCoreProcs: usize = 0; // i32
-  dipCategoryGroup: usize = 0; // i32 per category × 4
+  dipCategoryGroup: usize = 0; // i32 per category × DIP_CLASSES
   dipGroupKind: usize = 0; // u8 per group
   dipGroupScore: usize = 0; // f64 per group
   // ----- owned by the core -----
@@ -44,11 +45,6 @@ export class DipOut {
   kind: usize = 0; // u8
   score: usize = 0; // f64
 }
-
-const NO_CODE: i32 = -1;
-const UNGROUPED: i32 = -1;
-const CLASSES: i32 = 4;
-const KIND_NONE: u8 = 0;
 
 export function dipTablesWords(): i32 {
   return <i32>(offsetof<DipTables>() >> 2);
@@ -76,7 +72,7 @@ export function dipTablesRelease(handle: usize): void {
 
 /** One case: core combination by key + exact procedure set, else comprehensive group by category + class. */
 function groupOf(t: DipTables, pdx: i32, key: i32, pp: i32, oth: usize, oS: i32, oE: i32): i32 {
-  if (<u32>pdx >= <u32>t.nDx) return UNGROUPED;
+  if (<u32>pdx >= <u32>t.nDx) return DIP_UNGROUPED;
   const set = t.scratch;
   const nProc = <u32>t.nProc;
   let open = <u32>key < <u32>t.nKey;
@@ -110,7 +106,7 @@ function groupOf(t: DipTables, pdx: i32, key: i32, pp: i32, oth: usize, oS: i32,
     }
   }
   const cat = i32At(t.dxDipCategory, pdx);
-  return cat >= 0 ? i32At(t.dipCategoryGroup, cat * CLASSES + cls) : UNGROUPED;
+  return cat >= 0 ? i32At(t.dipCategoryGroup, cat * DIP_CLASSES + cls) : DIP_UNGROUPED;
 }
 
 /**
@@ -138,7 +134,7 @@ export function dipGroup(tables: usize, cases: usize, out: usize, from: i32, to:
       store<u8>(o.kind + <usize>i, load<u8>(t.dipGroupKind + <usize>g));
       store<f64>(o.score + (<usize>i << 3), load<f64>(t.dipGroupScore + (<usize>g << 3)));
     } else {
-      store<u8>(o.kind + <usize>i, KIND_NONE);
+      store<u8>(o.kind + <usize>i, <u8>DIP_KIND_NONE);
       store<f64>(o.score + (<usize>i << 3), NaN);
     }
   }

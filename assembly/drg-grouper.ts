@@ -1,10 +1,17 @@
 // The DRG decision flow (domain §2) over compiled tables and case id columns in linear memory: the same
 // algorithm as src/engine/reference/drg-grouper.ts, output for output. No strings, no allocation here.
 import {
-  DrgTables, LIST_INFO_BYTES,
-  OP_END, OP_TRUE, OP_FALSE, OP_NOT, OP_JF, OP_JT, OP_IN_PDX, OP_IN_PPROC, OP_ANY_IN, OP_CMP, OP_CMP_NULL,
-  OP_CMP_FIELD, OP_PRESENT, OP_HITS, OP_HAS_MCC, OP_HAS_CC, OP_IN_PDX_RET, OP_IN_PDX_JFRET, OP_IN_PDX_JF,
-  OP_IN_PPROC_RET, OP_IN_PPROC_JFRET, OP_IN_PPROC_JF, OP_PRESENT_RET, OP_PRESENT_JFRET, OP_PRESENT_JF,
+  ALWAYS, NO_CODE, UNKNOWN_CODE, UNGROUPED, STEP_AMBIGUITY, SEVERITY_MCC, SEVERITY_CC, SEVERITY_NONE, SEVERITY_NOT_CC,
+  REASON_GROUPED, REASON_MISSING_PRINCIPAL_DX, REASON_UNKNOWN_PRINCIPAL_DX, REASON_NO_MDC, REASON_NO_ADRG, REASON_AMBIGUOUS,
+  FIELD_AGE_YEARS, FIELD_AGE_DAYS, FIELD_BIRTH_WEIGHT_G, FIELD_SEX, FIELD_LOS, FIELD_DISCHARGE_STATUS, FIELD_DX_COUNT,
+  FIELD_PROC_COUNT, FIELD_PRINCIPAL_DX, FIELD_PRINCIPAL_PROC, FIELD_ALL_DX, FIELD_SECONDARY_DX, FIELD_ALL_PROCS,
+  FIELD_OTHER_PROCS, CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, NULL_TEST_MISSING, NULL_TEST_NEVER,
+  OP_END, OP_TRUE, OP_FALSE, OP_NOT, OP_JF, OP_JT, OP_IN_PDX, OP_IN_PPROC, OP_ANY_IN, OP_CMP, OP_CMP_NULL, OP_CMP_FIELD,
+  OP_PRESENT, OP_HITS, OP_HAS_MCC, OP_HAS_CC,
+} from './rule-codes';
+import {
+  DrgTables, listInfoAt, OP_IN_PDX_RET, OP_IN_PDX_JFRET, OP_IN_PDX_JF, OP_IN_PPROC_RET, OP_IN_PPROC_JFRET,
+  OP_IN_PPROC_JF, OP_PRESENT_RET, OP_PRESENT_JFRET, OP_PRESENT_JF,
 } from './rule-tables';
 
 /** Case columns, placed by the host (word-for-word CaseColumns of src/rules/case-encoding.ts). */
@@ -43,30 +50,6 @@ export function drgOutWords(): i32 {
   return <i32>(offsetof<DrgOut>() >> 2);
 }
 
-// Fields and codes as in src/rules/ruleset-compile.ts and ruleset-format.ts.
-const FIELD_PRINCIPAL_DX: i32 = 8;
-const FIELD_PRINCIPAL_PROC: i32 = 9;
-const FIELD_ALL_DX: i32 = 10;
-const FIELD_SECONDARY_DX: i32 = 11;
-const FIELD_ALL_PROCS: i32 = 12;
-const FIELD_OTHER_PROCS: i32 = 13;
-
-const ALWAYS: i32 = -1;
-const NO_CODE: i32 = -1;
-const UNKNOWN_CODE: i32 = -2;
-const STEP_AMBIGUITY: u8 = 1;
-const UNGROUPED: i32 = -1;
-const SEVERITY_MCC: u8 = 1;
-const SEVERITY_CC: u8 = 3;
-const SEVERITY_NONE: u8 = 5;
-
-const R_GROUPED: i32 = 0;
-const R_MISSING_PDX: i32 = 1;
-const R_UNKNOWN_PDX: i32 = 2;
-const R_NO_MDC: i32 = 3;
-const R_NO_ADRG: i32 = 4;
-const R_AMBIGUOUS: i32 = 9;
-
 // Table pointers, copied from the handle once per call (globals: the hot functions read them directly).
 let gProg: usize = 0;
 let gListInfo: usize = 0;
@@ -84,10 +67,10 @@ let gOth: usize = 0;
 // The current case.
 let cPdx: i32 = 0;
 let cPp: i32 = 0;
-let cSS: i32 = 0;
-let cSE: i32 = 0;
-let cOS: i32 = 0;
-let cOE: i32 = 0;
+let cSecStart: i32 = 0;
+let cSecEnd: i32 = 0;
+let cOthStart: i32 = 0;
+let cOthEnd: i32 = 0;
 let cAgeY: i32 = 0;
 let cAgeD: i32 = 0;
 let cSex: i32 = 0;
@@ -116,10 +99,10 @@ let rDrg: i32 = UNGROUPED;
 
 /** id ∈ list l: one bit of id's membership row (ids outside the code space, e.g. -1/-2, are in no list). */
 @inline function inList(l: i32, id: i32): bool {
-  const info = gListInfo + <usize>l * LIST_INFO_BYTES;
-  if (<u32>id >= load<u32>(info, 12)) return false;
-  const row = <usize>load<i32>(load<usize>(info) + (<usize>id << 2));
-  return rowBit(load<usize>(info, 4) + row * load<u32>(info, 8), load<i32>(info, 20));
+  const info = listInfoAt(gListInfo, l);
+  if (<u32>id >= <u32>info.n) return false;
+  const row = <usize>load<i32>(info.index + (<usize>id << 2));
+  return rowBit(info.rows + row * <usize>info.stride, info.bit);
 }
 
 /** Index of a dx id's distinct membership row (ids outside the code space get the zero row). */
@@ -138,11 +121,11 @@ let rDrg: i32 = UNGROUPED;
 function anyIn(field: i32, l: i32): bool {
   if (field == FIELD_ALL_DX || field == FIELD_SECONDARY_DX) {
     if (field == FIELD_ALL_DX && inList(l, cPdx)) return true;
-    for (let k = cSS; k < cSE; k++) if (inList(l, i32At(gSec, k))) return true;
+    for (let k = cSecStart; k < cSecEnd; k++) if (inList(l, i32At(gSec, k))) return true;
     return false;
   }
   if (field == FIELD_ALL_PROCS && inList(l, cPp)) return true;
-  for (let k = cOS; k < cOE; k++) if (inList(l, i32At(gOth, k))) return true;
+  for (let k = cOthStart; k < cOthEnd; k++) if (inList(l, i32At(gOth, k))) return true;
   return false;
 }
 
@@ -158,14 +141,14 @@ function hits(pc: i32): bool {
 /** A number field; negative = missing (sex 0 counts as missing). */
 function num(f: i32): i32 {
   switch (f) {
-    case 0: return cAgeY;
-    case 1: return cAgeD;
-    case 2: return cBw;
-    case 3: return cSex == 0 ? -1 : cSex;
-    case 4: return cLos;
-    case 5: return cDs;
-    case 6: return (cPdx != NO_CODE ? 1 : 0) + cSE - cSS;
-    case 7: return (cPp != NO_CODE ? 1 : 0) + cOE - cOS;
+    case FIELD_AGE_YEARS: return cAgeY;
+    case FIELD_AGE_DAYS: return cAgeD;
+    case FIELD_BIRTH_WEIGHT_G: return cBw;
+    case FIELD_SEX: return cSex == 0 ? -1 : cSex;
+    case FIELD_LOS: return cLos;
+    case FIELD_DISCHARGE_STATUS: return cDs;
+    case FIELD_DX_COUNT: return (cPdx != NO_CODE ? 1 : 0) + cSecEnd - cSecStart;
+    case FIELD_PROC_COUNT: return (cPp != NO_CODE ? 1 : 0) + cOthEnd - cOthStart;
     default: return -1;
   }
 }
@@ -174,24 +157,24 @@ function present(f: i32): bool {
   switch (f) {
     case FIELD_PRINCIPAL_DX: return cPdx != NO_CODE;
     case FIELD_PRINCIPAL_PROC: return cPp != NO_CODE;
-    case FIELD_ALL_DX: return cPdx != NO_CODE || cSE > cSS;
-    case FIELD_SECONDARY_DX: return cSE > cSS;
-    case FIELD_ALL_PROCS: return cPp != NO_CODE || cOE > cOS;
-    case FIELD_OTHER_PROCS: return cOE > cOS;
+    case FIELD_ALL_DX: return cPdx != NO_CODE || cSecEnd > cSecStart;
+    case FIELD_SECONDARY_DX: return cSecEnd > cSecStart;
+    case FIELD_ALL_PROCS: return cPp != NO_CODE || cOthEnd > cOthStart;
+    case FIELD_OTHER_PROCS: return cOthEnd > cOthStart;
     default: return num(f) > 0;
   }
 }
 
-/** Missing (negative) compares false, except `!=` (op 1) which is true. */
+/** Missing (negative) compares false, except `!=` which is true. */
 function cmp(a: i32, op: i32, b: i32): bool {
-  if (a < 0 || b < 0) return op == 1;
+  if (a < 0 || b < 0) return op == CMP_NE;
   switch (op) {
-    case 0: return a == b;
-    case 1: return a != b;
-    case 2: return a < b;
-    case 3: return a <= b;
-    case 4: return a > b;
-    default: return a >= b;
+    case CMP_EQ: return a == b;
+    case CMP_NE: return a != b;
+    case CMP_LT: return a < b;
+    case CMP_LE: return a <= b;
+    case CMP_GT: return a > b;
+    default: return a >= b; // CMP_GE
   }
 }
 
@@ -222,8 +205,8 @@ function run(pc: i32): bool {
       case OP_ANY_IN: acc = anyIn(i32At(p, pc + 1), i32At(p, pc + 2)); pc += 3; break;
       case OP_CMP: acc = cmp(num(i32At(p, pc + 1)), i32At(p, pc + 2), i32At(p, pc + 3)); pc += 4; break;
       case OP_CMP_NULL: {
-        const isNull = i32At(p, pc + 2);
-        acc = isNull == 2 ? false : (num(i32At(p, pc + 1)) < 0) == (isNull == 1);
+        const nullTest = i32At(p, pc + 2);
+        acc = nullTest == NULL_TEST_NEVER ? false : (num(i32At(p, pc + 1)) < 0) == (nullTest == NULL_TEST_MISSING);
         pc += 3; break;
       }
       case OP_CMP_FIELD: acc = cmp(num(i32At(p, pc + 1)), i32At(p, pc + 2), num(i32At(p, pc + 3))); pc += 4; break;
@@ -252,7 +235,7 @@ function run(pc: i32): bool {
  */
 function tryMdcs(t: DrgTables): i32 {
   // present(all_procs) is false: every test needing a procedure fails.
-  const noProc = cPp == NO_CODE && cOE <= cOS;
+  const noProc = cPp == NO_CODE && cOthEnd <= cOthStart;
   const mw = <usize>t.mdcWords << 2;
   const sw = <usize>t.stepWords << 2;
   const mdcDx = t.mdcCandDx + <usize>cPdxRowIdx * mw;
@@ -275,12 +258,12 @@ function tryMdcs(t: DrgTables): i32 {
         if (noProc) sb &= ~load<u32>(t.stepNeedsProc + sAt);
         if (((sb >>> (<u32>s & 31)) & 1) == 0) continue;
         const target = i32At(t.stepTarget, s);
-        if (load<u8>(t.stepKind + <usize>s) == STEP_AMBIGUITY) {
+        if (<i32>load<u8>(t.stepKind + <usize>s) == STEP_AMBIGUITY) {
           if (!test(i32At(t.stepWhen, s))) continue;
           rMdc = m;
           rAdrg = i32At(t.drgAdrg, target);
           rDrg = target;
-          return R_AMBIGUOUS;
+          return REASON_AMBIGUOUS;
         }
         if (!test(i32At(t.stepWhen, s))) continue;
         if (!test(i32At(t.adrgWhen, target))) continue;
@@ -296,11 +279,11 @@ function tryMdcs(t: DrgTables): i32 {
         rMdc = m;
         rAdrg = target;
         rDrg = drg;
-        return R_GROUPED;
+        return REASON_GROUPED;
       }
     }
   }
-  return guardMatched ? R_NO_ADRG : R_NO_MDC;
+  return guardMatched ? REASON_NO_ADRG : REASON_NO_MDC;
 }
 
 /**
@@ -337,10 +320,10 @@ export function drgGroup(tables: usize, cases: usize, out: usize, from: i32, to:
     cPdxRow = gDxRows + <usize>cPdxRowIdx * gDxStride;
     const sS = i32At(c.secondaryDxOffsets, i);
     const sE = i32At(c.secondaryDxOffsets, i + 1);
-    cSS = sS;
-    cSE = sE;
-    cOS = i32At(c.otherProcsOffsets, i);
-    cOE = i32At(c.otherProcsOffsets, i + 1);
+    cSecStart = sS;
+    cSecEnd = sE;
+    cOthStart = i32At(c.otherProcsOffsets, i);
+    cOthEnd = i32At(c.otherProcsOffsets, i + 1);
     cAgeY = i32At(c.ageYears, i);
     cAgeD = i32At(c.ageDays, i);
     cSex = <i32>load<u8>(c.sex + <usize>i);
@@ -355,15 +338,15 @@ export function drgGroup(tables: usize, cases: usize, out: usize, from: i32, to:
     for (let k = sS; k < sE; k++) {
       const id = i32At(gSec, k);
       if (id < 0) continue;
-      const lv = load<u8>(sevOf + <usize>id);
-      if (lv == 0) continue;
+      const lv = <i32>load<u8>(sevOf + <usize>id);
+      if (lv == SEVERITY_NOT_CC) continue;
       if (pex >= 0 && i32At(ccEx, id) == pex) continue;
       if (lv == SEVERITY_MCC) { if (mccAt < 0) mccAt = k - sS; }
       else if (ccAt < 0) ccAt = k - sS;
     }
     cHasMcc = mccAt >= 0;
     cHasCc = ccAt >= 0;
-    const severity: u8 = mccAt >= 0 ? SEVERITY_MCC : ccAt >= 0 ? SEVERITY_CC : SEVERITY_NONE;
+    const severity = mccAt >= 0 ? SEVERITY_MCC : ccAt >= 0 ? SEVERITY_CC : SEVERITY_NONE;
     const severityDx = mccAt >= 0 ? mccAt : ccAt;
 
     rMdc = UNGROUPED;
@@ -371,7 +354,7 @@ export function drgGroup(tables: usize, cases: usize, out: usize, from: i32, to:
     rDrg = UNGROUPED;
     let reason: i32;
     if (pdx == NO_CODE || pdx == UNKNOWN_CODE) {
-      reason = pdx == NO_CODE ? R_MISSING_PDX : R_UNKNOWN_PDX;
+      reason = pdx == NO_CODE ? REASON_MISSING_PRINCIPAL_DX : REASON_UNKNOWN_PRINCIPAL_DX;
     } else {
       reason = -1;
       for (let k = 0; k < nCheck; k++) {
@@ -379,26 +362,26 @@ export function drgGroup(tables: usize, cases: usize, out: usize, from: i32, to:
       }
       if (reason < 0) {
         reason = tryMdcs(t);
-        if (reason != R_GROUPED && reason != R_AMBIGUOUS && retry && cOE > cOS) {
+        if (reason != REASON_GROUPED && reason != REASON_AMBIGUOUS && retry && cOthEnd > cOthStart) {
           // Regional rule: regroup with each other procedure alone as the only procedure.
-          const pp = cPp, oS = cOS, oE = cOE;
+          const pp = cPp, oS = cOthStart, oE = cOthEnd;
           for (let k = oS; k < oE; k++) {
             setPrincipalProc(i32At(gOth, k));
-            cOS = 0;
-            cOE = 0;
+            cOthStart = 0;
+            cOthEnd = 0;
             const rr = tryMdcs(t);
-            if (rr == R_GROUPED || rr == R_AMBIGUOUS) { reason = rr; break; }
+            if (rr == REASON_GROUPED || rr == REASON_AMBIGUOUS) { reason = rr; break; }
           }
           setPrincipalProc(pp);
-          cOS = oS;
-          cOE = oE;
+          cOthStart = oS;
+          cOthEnd = oE;
         }
       }
     }
     store<i32>(o.mdc + (<usize>i << 2), rMdc);
     store<i32>(o.adrg + (<usize>i << 2), rAdrg);
     store<i32>(o.drg + (<usize>i << 2), rDrg);
-    store<u8>(o.severity + <usize>i, severity);
+    store<u8>(o.severity + <usize>i, <u8>severity);
     store<i32>(o.severityDx + (<usize>i << 2), severityDx);
     store<u8>(o.reason + <usize>i, <u8>reason);
   }

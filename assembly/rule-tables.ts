@@ -1,5 +1,9 @@
 // The DRG tables handle: pointers to a compiled ruleset's typed arrays (placed by the host), plus what is
 // derived here once per ruleset for speed. Allocates only in drgTablesInit, never while grouping.
+import {
+  FIELD_ALL_PROCS, FIELD_OTHER_PROCS, FIELD_PRINCIPAL_PROC, LIST_SPACE_DX, LIST_SPACE_PROC, STEP_ADRG,
+  OP_ANY_IN, OP_CMP, OP_CMP_FIELD, OP_CMP_NULL, OP_END, OP_HAS_CC, OP_HITS, OP_IN_PDX, OP_IN_PPROC, OP_JF, OP_JT, OP_PRESENT,
+} from './rule-codes';
 
 /**
  * Word-for-word the block the host writes (src/engine/wasm-drg-grouper.ts, TABLE_WORDS): every field is
@@ -14,7 +18,7 @@ export class DrgTables {
   nProc: i32 = 0;
   listStart: usize = 0; // i32
   listEnd: usize = 0; // i32
-  listSpace: usize = 0; // u8: 0 dx, 1 proc
+  listSpace: usize = 0; // u8: LIST_SPACE_DX / LIST_SPACE_PROC
   listIds: usize = 0; // i32
   nList: i32 = 0;
   prog: usize = 0; // i32
@@ -40,7 +44,7 @@ export class DrgTables {
   // ----- derived by drgTablesInit (zero until then) -----
   /** The program with fused opcodes (same offsets, so every pc in the tables stays valid). */
   fast: usize = 0;
-  /** LIST_INFO_BYTES per list: row index, rows, row stride in bytes, ids in the space, space, bit. */
+  /** A ListInfo per list (LIST_INFO_BYTES apart). */
   listInfo: usize = 0;
   /** Per code id (and one past the last: the zero row) its row of membership bits (see buildRows). */
   dxIndex: usize = 0; // i32 per id
@@ -67,45 +71,45 @@ export class DrgTables {
   derivedBytes: i32 = 0;
 }
 
+/**
+ * Per list, what inList needs to test an id without searching: the membership rows of the list's code space
+ * (the same for every list of a space) and the list's bit in them. LIST_INFO_BYTES apart (padded to 32).
+ */
+@unmanaged
+export class ListInfo {
+  /** i32 per id of the space, and one past the last: the id's row (buildRows). */
+  index: usize = 0;
+  rows: usize = 0;
+  /** Bytes per row. */
+  stride: i32 = 0;
+  /** Ids in the space: larger ids (and -1/-2) are in no list. */
+  n: i32 = 0;
+  space: i32 = 0;
+  bit: i32 = 0;
+}
 export const LIST_INFO_BYTES: i32 = 32;
 
-// Opcodes of src/rules/ruleset-compile.ts.
-export const OP_END: i32 = 0;
-export const OP_TRUE: i32 = 1;
-export const OP_FALSE: i32 = 2;
-export const OP_NOT: i32 = 3;
-export const OP_JF: i32 = 4;
-export const OP_JT: i32 = 5;
-export const OP_IN_PDX: i32 = 6;
-export const OP_IN_PPROC: i32 = 7;
-export const OP_ANY_IN: i32 = 8;
-export const OP_CMP: i32 = 9;
-export const OP_CMP_NULL: i32 = 10;
-export const OP_CMP_FIELD: i32 = 11;
-export const OP_PRESENT: i32 = 12;
-export const OP_HITS: i32 = 13;
-export const OP_HAS_MCC: i32 = 14;
-export const OP_HAS_CC: i32 = 15;
-/**
- * Fused opcodes of the derived program. IN_PDX / IN_PPROC carry the list's bit in its row instead of the
- * list index. For a test X followed by END: X_RET returns X. For X followed by JF whose false path reaches
- * END: X_JFRET returns false when X fails, else skips the JF. For any other X JF t: X_JF jumps to t when X
- * fails. The skipped instruction is left in place, so jumps that land on it still work.
- */
-export const OP_IN_PDX_RET: i32 = 16;
-export const OP_IN_PDX_JFRET: i32 = 17;
-export const OP_IN_PDX_JF: i32 = 18;
-export const OP_IN_PPROC_RET: i32 = 19;
-export const OP_IN_PPROC_JFRET: i32 = 20;
-export const OP_IN_PPROC_JF: i32 = 21;
-export const OP_PRESENT_RET: i32 = 22;
-export const OP_PRESENT_JFRET: i32 = 23;
-export const OP_PRESENT_JF: i32 = 24;
+@inline export function listInfoAt(base: usize, l: i32): ListInfo {
+  return changetype<ListInfo>(base + <usize>l * LIST_INFO_BYTES);
+}
 
-const FIELD_PRINCIPAL_PROC: i32 = 9;
-const FIELD_ALL_PROCS: i32 = 12;
-const FIELD_OTHER_PROCS: i32 = 13;
-const STEP_ADRG: u8 = 0;
+/**
+ * Fused opcodes of the derived program, numbered after the compiler's (rule-codes.ts). IN_PDX / IN_PPROC carry
+ * the list's bit in its row instead of the list index. For a test X followed by END: X_RET returns X. For X
+ * followed by JF whose false path reaches END: X_JFRET returns false when X fails, else skips the JF. For any
+ * other X JF t: X_JF jumps to t when X fails. The skipped instruction is left in place, so jumps that land on
+ * it still work.
+ */
+const OP_FUSED: i32 = OP_HAS_CC + 1;
+export const OP_IN_PDX_RET: i32 = OP_FUSED;
+export const OP_IN_PDX_JFRET: i32 = OP_FUSED + 1;
+export const OP_IN_PDX_JF: i32 = OP_FUSED + 2;
+export const OP_IN_PPROC_RET: i32 = OP_FUSED + 3;
+export const OP_IN_PPROC_JFRET: i32 = OP_FUSED + 4;
+export const OP_IN_PPROC_JF: i32 = OP_FUSED + 5;
+export const OP_PRESENT_RET: i32 = OP_FUSED + 6;
+export const OP_PRESENT_JFRET: i32 = OP_FUSED + 7;
+export const OP_PRESENT_JF: i32 = OP_FUSED + 8;
 
 /** Words of the DrgTables block, so the host can check it writes the same layout. */
 export function drgTablesWords(): i32 {
@@ -130,9 +134,9 @@ function opLength(p: usize, pc: i32): i32 {
  * id. Codes share rows (the national rules: 33,308 diagnoses, 371 distinct rows), so rows are deduplicated
  * and each id has a row index; id n, past the last, has the all-zero row.
  */
-function buildRows(t: DrgTables, space: u8, n: i32, info: usize): bool {
+function buildRows(t: DrgTables, space: i32, n: i32, info: usize): bool {
   let lists = 0;
-  for (let l = 0; l < t.nList; l++) if (load<u8>(t.listSpace + <usize>l) == space) lists++;
+  for (let l = 0; l < t.nList; l++) if (<i32>load<u8>(t.listSpace + <usize>l) == space) lists++;
   const stride = max<usize>((<usize>(lists + 31) >> 5) << 2, 4);
   const nRows = <usize>n + 1;
   let rows = heap.alloc(nRows * stride);
@@ -145,7 +149,7 @@ function buildRows(t: DrgTables, space: u8, n: i32, info: usize): bool {
   memory.fill(rows, 0, nRows * stride);
   let bit = 0;
   for (let l = 0; l < t.nList; l++) {
-    if (load<u8>(t.listSpace + <usize>l) != space) continue;
+    if (<i32>load<u8>(t.listSpace + <usize>l) != space) continue;
     const word = <usize>(bit >> 5) << 2;
     const mask = <u32>1 << (<u32>bit & 31);
     const e = i32At(t.listEnd, l);
@@ -155,9 +159,9 @@ function buildRows(t: DrgTables, space: u8, n: i32, info: usize): bool {
       const w = rows + <usize>id * stride + word;
       store<u32>(w, load<u32>(w) | mask);
     }
-    const at = info + <usize>l * LIST_INFO_BYTES;
-    store<i32>(at, space, 16);
-    store<i32>(at, bit, 20);
+    const li = listInfoAt(info, l);
+    li.space = space;
+    li.bit = bit;
     bit++;
   }
   // Deduplicate in place: row id moves down to slot `unique` (≤ id), found again through a hash set.
@@ -190,14 +194,14 @@ function buildRows(t: DrgTables, space: u8, n: i32, info: usize): bool {
   heap.free(slots);
   rows = heap.realloc(rows, unique * stride);
   for (let l = 0; l < t.nList; l++) {
-    const at = info + <usize>l * LIST_INFO_BYTES;
-    if (load<i32>(at, 16) != space) continue;
-    store<usize>(at, index);
-    store<usize>(at, rows, 4);
-    store<i32>(at, <i32>stride, 8);
-    store<i32>(at, n, 12);
+    const li = listInfoAt(info, l);
+    if (li.space != space) continue;
+    li.index = index;
+    li.rows = rows;
+    li.stride = <i32>stride;
+    li.n = n;
   }
-  if (space == 0) { t.dxIndex = index; t.dxRows = rows; t.dxStride = <i32>stride; t.dxRowCount = <i32>unique; }
+  if (space == LIST_SPACE_DX) { t.dxIndex = index; t.dxRows = rows; t.dxStride = <i32>stride; t.dxRowCount = <i32>unique; }
   else { t.procIndex = index; t.procRows = rows; t.procStride = <i32>stride; t.procRowCount = <i32>unique; }
   t.derivedBytes += <i32>(unique * stride + (nRows << 2));
   return true;
@@ -297,7 +301,7 @@ function buildCandidates(t: DrgTables): bool {
     // Steps are numbered globally; each MDC's are contiguous.
     for (let s = i32At(t.mdcStepStart, m); s < i32At(t.mdcStepEnd, m); s++) {
       markNeeds(t, i32At(t.stepWhen, s), s, sw, t.stepCandDx, t.stepCandProc, t.stepNeedsProc);
-      if (load<u8>(t.stepKind + <usize>s) == STEP_ADRG && i32At(t.stepTarget, s) >= 0) {
+      if (<i32>load<u8>(t.stepKind + <usize>s) == STEP_ADRG && i32At(t.stepTarget, s) >= 0) {
         markNeeds(t, i32At(t.adrgWhen, i32At(t.stepTarget, s)), s, sw, t.stepCandDx, t.stepCandProc, t.stepNeedsProc);
       }
     }
@@ -318,7 +322,7 @@ export function drgTablesInit(handle: usize): i32 {
   memory.fill(info, 0, infoBytes);
   t.listInfo = info;
   t.derivedBytes += <i32>infoBytes;
-  if (!buildRows(t, 0, t.nDx, info) || !buildRows(t, 1, t.nProc, info)) return 1;
+  if (!buildRows(t, LIST_SPACE_DX, t.nDx, info) || !buildRows(t, LIST_SPACE_PROC, t.nProc, info)) return 1;
 
   const n = t.progLength;
   const progBytes = <usize>max(n, 1) << 2;
@@ -331,7 +335,7 @@ export function drgTablesInit(handle: usize): i32 {
   for (let pc = 0; pc < n; pc += opLength(p, pc)) {
     const op = i32At(p, pc);
     if (op == OP_IN_PDX || op == OP_IN_PPROC) {
-      store<i32>(q + (<usize>(pc + 1) << 2), load<i32>(info + <usize>i32At(p, pc + 1) * LIST_INFO_BYTES, 20));
+      store<i32>(q + (<usize>(pc + 1) << 2), listInfoAt(info, i32At(p, pc + 1)).bit);
       if (op == OP_IN_PDX) fuse(t, p, q, pc, OP_IN_PDX_RET, OP_IN_PDX_JFRET, OP_IN_PDX_JF);
       else fuse(t, p, q, pc, OP_IN_PPROC_RET, OP_IN_PPROC_JFRET, OP_IN_PPROC_JF);
     } else if (op == OP_PRESENT) {

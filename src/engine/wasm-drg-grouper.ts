@@ -1,5 +1,6 @@
 // Host side of the Wasm DRG grouper (assembly/drg-grouper.ts): places a compiled ruleset's tables in linear
 // memory once, then groups case id columns into the reference grouper's DrgOutput. No Arrow, no workers.
+import { FLAG_RETRY_EACH_OTHER_PROC } from '../../assembly/rule-codes.ts';
 import type { CaseColumns } from '../rules/case-encoding.ts';
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import type { DrgOutput } from './reference/drg-grouper.ts';
@@ -29,7 +30,7 @@ const TABLE_WORDS: readonly TableWord[] = [
   'stepKind', 'stepTarget', 'stepWhen',
   'adrgWhen', 'adrgSplitStart', 'adrgSplitEnd', 'adrgFallback',
   'splitWhen', 'splitDrg', 'drgAdrg',
-  (t) => (t.flags[0] === 1 ? 1 : 0),
+  (t) => (t.flags[FLAG_RETRY_EACH_OTHER_PROC] === 1 ? 1 : 0),
 ];
 /** Words the core fills in drgTablesInit (fused program, membership rows, candidate bitsets), last: their bytes. */
 const DERIVED_WORDS = 19;

@@ -1,56 +1,54 @@
 // Compiles a validated casemix-ruleset/1 document into flat typed tables and condition bytecode.
 // The grouper (TypeScript reference and Wasm core) reads only these tables; it never sees the JSON.
 import {
+  ADRG_KIND_AMBIGUITY, ADRG_KIND_MEDICAL, ADRG_KIND_NON_OR, ADRG_KIND_SURGICAL, ALWAYS, CMP_EQ, CMP_GE, CMP_GT, CMP_LE, CMP_LT,
+  CMP_NE, DIP_CLASSES, DIP_KIND_COMPREHENSIVE, DIP_KIND_CORE, DIP_KIND_NONE, FIELD_AGE_DAYS, FIELD_AGE_YEARS, FIELD_ALL_DX,
+  FIELD_ALL_PROCS, FIELD_BIRTH_WEIGHT_G, FIELD_DISCHARGE_STATUS, FIELD_DX_COUNT, FIELD_LOS, FIELD_OTHER_PROCS,
+  FIELD_PRINCIPAL_DX, FIELD_PRINCIPAL_PROC, FIELD_PROC_COUNT, FIELD_SECONDARY_DX, FIELD_SEX, FLAG_RETRY_EACH_OTHER_PROC,
+  LIST_SPACE_DX, LIST_SPACE_PROC, NULL_TEST_GIVEN, NULL_TEST_MISSING, NULL_TEST_NEVER, OP_ANY_IN, OP_CMP, OP_CMP_FIELD,
+  OP_CMP_NULL, OP_END, OP_FALSE, OP_HAS_CC, OP_HAS_MCC, OP_HITS, OP_IN_PDX, OP_IN_PPROC, OP_JF, OP_JT, OP_NOT, OP_PRESENT,
+  OP_TRUE, SEVERITY_CC, SEVERITY_MCC, SEVERITY_NOT_CC, STEP_ADRG, STEP_AMBIGUITY,
+} from '../../assembly/rule-codes.ts';
+import {
   DIP_CATEGORY_LENGTH, OR_PROCEDURES_LIST, REASON_CODES, adrgKindOf, fieldCodeSpace,
-  type CmpOp, type Condition, type ListRef, type Problem, type Ruleset,
+  type AdrgKind, type CmpOp, type Condition, type ListRef, type NumberField, type CodeField, type CodeListField, type Problem, type Ruleset,
 } from './ruleset-format.ts';
 import { validateRuleset } from './ruleset-validate.ts';
 
 export const COMPILED_FORMAT = 'casemix-compiled/1';
 
+// The numbers of the tables and bytecode are declared once, in assembly/rule-codes.ts (the core inlines them);
+// these are re-exported for the modules that already read them from here.
+export { ALWAYS, DIP_CLASSES, NO_CODE, STEP_ADRG, STEP_AMBIGUITY, UNKNOWN_CODE } from '../../assembly/rule-codes.ts';
+
 // ----- bytecode --------------------------------------------------------------------------------------
 // One accumulator, no stack: `and` = child, JF end, child, JF end, …; `or` likewise with JT. A jump
 // lands with the accumulator holding the value of the whole and/or, so nesting needs no stack and
-// evaluation short-circuits. Every program ends with OP.END; operands follow their opcode.
+// evaluation short-circuits. Every program ends with OP.END; operands follow their opcode (rule-codes.ts).
 export const OP = {
-  END: 0,
-  TRUE: 1,
-  FALSE: 2,
-  NOT: 3,
-  JF: 4, //         target            jump when the accumulator is false
-  JT: 5, //         target            jump when the accumulator is true
-  IN_PDX: 6, //     list
-  IN_PPROC: 7, //   list
-  ANY_IN: 8, //     listField list
-  CMP: 9, //        field op value    missing → false, except != → true
-  CMP_NULL: 10, //  field isNull      field == null (1) / field != null (0)
-  CMP_FIELD: 11, // field op field2   either missing → false, except != → true
-  PRESENT: 12, //   field
-  HITS: 13, //      listField min n list…
-  HAS_MCC: 14,
-  HAS_CC: 15,
+  END: OP_END, TRUE: OP_TRUE, FALSE: OP_FALSE, NOT: OP_NOT, JF: OP_JF, JT: OP_JT, IN_PDX: OP_IN_PDX, IN_PPROC: OP_IN_PPROC,
+  ANY_IN: OP_ANY_IN, CMP: OP_CMP, CMP_NULL: OP_CMP_NULL, CMP_FIELD: OP_CMP_FIELD, PRESENT: OP_PRESENT, HITS: OP_HITS,
+  HAS_MCC: OP_HAS_MCC, HAS_CC: OP_HAS_CC,
 } as const;
+/** Opcode → name (OP is in opcode order). */
 export const OP_NAMES: readonly string[] = Object.keys(OP);
 
-/** Case fields as numbers: 0–7 number fields (NUMBER_FIELDS order), 8–9 code fields, 10–13 list fields. */
-export const FIELD = {
-  age_years: 0, age_days: 1, birth_weight_g: 2, sex: 3, los: 4, discharge_status: 5, dx_count: 6, proc_count: 7,
-  principal_dx: 8, principal_proc: 9, all_dx: 10, secondary_dx: 11, all_procs: 12, other_procs: 13,
-} as const;
+/** Case fields by name; FIELD_NAMES is id → name (FIELD is in id order). */
+export const FIELD: Readonly<Record<NumberField | CodeField | CodeListField, number>> = {
+  age_years: FIELD_AGE_YEARS, age_days: FIELD_AGE_DAYS, birth_weight_g: FIELD_BIRTH_WEIGHT_G, sex: FIELD_SEX, los: FIELD_LOS,
+  discharge_status: FIELD_DISCHARGE_STATUS, dx_count: FIELD_DX_COUNT, proc_count: FIELD_PROC_COUNT,
+  principal_dx: FIELD_PRINCIPAL_DX, principal_proc: FIELD_PRINCIPAL_PROC,
+  all_dx: FIELD_ALL_DX, secondary_dx: FIELD_SECONDARY_DX, all_procs: FIELD_ALL_PROCS, other_procs: FIELD_OTHER_PROCS,
+};
 export const FIELD_NAMES: readonly string[] = Object.keys(FIELD);
-export const CMP_OP_CODE: Readonly<Record<CmpOp, number>> = { '==': 0, '!=': 1, '<': 2, '<=': 3, '>': 4, '>=': 5 };
-export const CMP_OP_NAMES: readonly CmpOp[] = ['==', '!=', '<', '<=', '>', '>='];
+export const CMP_OP_CODE: Readonly<Record<CmpOp, number>> = { '==': CMP_EQ, '!=': CMP_NE, '<': CMP_LT, '<=': CMP_LE, '>': CMP_GT, '>=': CMP_GE };
+/** Comparison op code → op (CMP_OP_CODE is in code order). */
+export const CMP_OP_NAMES: readonly CmpOp[] = Object.keys(CMP_OP_CODE) as CmpOp[];
 
-/** Program offset meaning "always true" (no program). */
-export const ALWAYS = -1;
-/** Code ids in case columns: -1 = no code given, -2 = a code the ruleset does not know. */
-export const NO_CODE = -1;
-export const UNKNOWN_CODE = -2;
-/** Step kinds. */
-export const STEP_ADRG = 0;
-export const STEP_AMBIGUITY = 1;
 /** ADRG kinds (adrgKind column). */
-export const ADRG_KIND = { surgical: 0, non_or: 1, medical: 2, ambiguity: 3 } as const;
+export const ADRG_KIND: Readonly<Record<AdrgKind | 'ambiguity', number>> = {
+  surgical: ADRG_KIND_SURGICAL, non_or: ADRG_KIND_NON_OR, medical: ADRG_KIND_MEDICAL, ambiguity: ADRG_KIND_AMBIGUITY,
+};
 
 /** The compiled ruleset: flat typed arrays for the core, plus a string table kept off the hot path. */
 export interface CompiledRuleset {
@@ -155,10 +153,8 @@ export interface CompiledTables {
   dipGroupMeanCost: Float64Array;
 }
 
-/** DIP group kinds (dipGroupKind and the grouper's kind column). */
-export const DIP_KIND = { none: 0, core: 1, comprehensive: 2 } as const;
-/** DIP procedure classes per category in dipCategoryGroup (0 conservative … 3 surgery). */
-export const DIP_CLASSES = 4;
+/** DIP group kinds by name (dipGroupKind and the grouper's kind column); in code order. */
+export const DIP_KIND = { none: DIP_KIND_NONE, core: DIP_KIND_CORE, comprehensive: DIP_KIND_COMPREHENSIVE } as const;
 
 /** Thrown by compileRuleset when the document has problems; carries all of them. */
 export class RulesetProblems extends Error {
@@ -206,8 +202,69 @@ class CodeSpace {
 }
 
 function compileValid(rs: Ruleset): CompiledRuleset {
-  const dx = new CodeSpace();
-  const proc = new CodeSpace();
+  const dict = compileDictionaries(rs);
+  // Conditions compile in document order (ADRGs, MDCs, checks): list ids and new code ids follow first use.
+  const programs = new ProgramWriter(rs, dict.dx, dict.proc);
+  const groups = compileAdrgs(rs, programs);
+  const steps = compileMdcs(rs, programs, groups);
+  const checks = rs.checks ?? [];
+  const checkWhen = checks.map((c) => programs.program(c.when));
+  const checkReason = checks.map((c) => REASON_CODES[c.reason]);
+  // After the conditions: a map target unknown to the dictionary gets its id here.
+  const lookups = compileLookups(rs, dict.dx, dict.proc);
+  const lists = programs.listTables();
+  const procFallbackLengths = rs.code_matching?.proc?.fallback_lengths ?? [];
+  const dip = compileDip(rs, dict.dx.codes, dict.proc.codes, procFallbackLengths);
+
+  return {
+    format: COMPILED_FORMAT,
+    meta: rs.meta,
+    parameters: rs.parameters ?? {},
+    strings: {
+      dxCodes: dict.dx.codes, dxNames: dict.dx.names, procCodes: dict.proc.codes, procNames: dict.proc.names,
+      mdcCodes: rs.mdcs.map((m) => m.code), mdcNames: rs.mdcs.map((m) => m.name ?? ''),
+      adrgCodes: groups.adrgCodes, adrgNames: groups.adrgNames, drgCodes: groups.drgCodes, drgNames: groups.drgNames,
+      listNames: lists.names, exclusionTables: dict.exclusionTables,
+      checkNotes: checks.map((c) => c.note ?? ''),
+      ...dip.strings,
+    },
+    dxLookup: lookups.dx,
+    procLookup: lookups.proc,
+    dxFallbackLengths: rs.code_matching?.dx?.fallback_lengths ?? [],
+    procFallbackLengths,
+    dipKeyLookup: dip.keyLookup,
+    tables: {
+      ...dictionaryTables(dict),
+      listStart: lists.start, listEnd: lists.end, listSpace: lists.space, listIds: lists.ids,
+      prog: Int32Array.from(programs.prog),
+      checkWhen: Int32Array.from(checkWhen),
+      checkReason: Uint8Array.from(checkReason),
+      ...steps,
+      ...groups.tables(),
+      flags: flagsOf(rs),
+      ...dip.tables,
+    },
+  };
+}
+
+/** The dictionaries as code spaces (ids in dictionary order) with their per-code columns, still growable. */
+interface Dictionaries {
+  dx: CodeSpace;
+  proc: CodeSpace;
+  dxSeverity: number[];
+  dxCcExclusion: number[];
+  dxPrincipalExclusion: number[];
+  procIsOr: number[];
+  procDipClass: number[];
+  /** Exclusion-table id → its number as the ruleset writes it. */
+  exclusionTables: string[];
+}
+
+function compileDictionaries(rs: Ruleset): Dictionaries {
+  const d: Dictionaries = {
+    dx: new CodeSpace(), proc: new CodeSpace(),
+    dxSeverity: [], dxCcExclusion: [], dxPrincipalExclusion: [], procIsOr: [], procDipClass: [], exclusionTables: [],
+  };
   const exclusionIds = new Map<string, number>();
   const exclusionId = (t: string | undefined): number => {
     if (t === undefined || t === '') return -1;
@@ -215,159 +272,255 @@ function compileValid(rs: Ruleset): CompiledRuleset {
     if (id === undefined) exclusionIds.set(t, (id = exclusionIds.size));
     return id;
   };
-
-  // Dictionaries first, so ids follow dictionary order.
-  const dxSev: number[] = [];
-  const dxCcEx: number[] = [];
-  const dxPEx: number[] = [];
-  for (const d of rs.diagnoses ?? []) {
-    const id = dx.id(d.code);
-    if (d.name) dx.names[id] = d.name;
-    dxSev[id] = d.cc === 'mcc' ? 1 : d.cc === 'cc' ? 3 : 0;
-    dxCcEx[id] = exclusionId(d.cc_exclusion);
-    dxPEx[id] = exclusionId(d.principal_exclusion);
+  for (const e of rs.diagnoses ?? []) {
+    const id = d.dx.id(e.code);
+    if (e.name) d.dx.names[id] = e.name;
+    d.dxSeverity[id] = e.cc === 'mcc' ? SEVERITY_MCC : e.cc === 'cc' ? SEVERITY_CC : SEVERITY_NOT_CC;
+    d.dxCcExclusion[id] = exclusionId(e.cc_exclusion);
+    d.dxPrincipalExclusion[id] = exclusionId(e.principal_exclusion);
   }
-  const procOr: number[] = [];
-  const procClass: number[] = [];
   for (const p of rs.procedures ?? []) {
-    const id = proc.id(p.code);
-    if (p.name) proc.names[id] = p.name;
-    procOr[id] = p.or ? 1 : 0;
-    procClass[id] = p.dip_class ?? -1;
+    const id = d.proc.id(p.code);
+    if (p.name) d.proc.names[id] = p.name;
+    d.procIsOr[id] = p.or ? 1 : 0;
+    d.procDipClass[id] = p.dip_class ?? -1;
+  }
+  for (const [t, id] of exclusionIds) d.exclusionTables[id] = t;
+  return d;
+}
+
+/** The per-code tables, one entry per id of each space (codes only lists or maps name get the defaults). */
+function dictionaryTables(d: Dictionaries): Pick<CompiledTables, 'dxSeverity' | 'dxCcExclusion' | 'dxPrincipalExclusion' | 'procIsOr' | 'procDipClass'> {
+  const fill = (n: number, src: number[], dflt: number) => Array.from({ length: n }, (_, i) => src[i] ?? dflt);
+  const nDx = d.dx.codes.length;
+  const nProc = d.proc.codes.length;
+  return {
+    dxSeverity: Uint8Array.from(fill(nDx, d.dxSeverity, SEVERITY_NOT_CC)),
+    dxCcExclusion: Int32Array.from(fill(nDx, d.dxCcExclusion, -1)),
+    dxPrincipalExclusion: Int32Array.from(fill(nDx, d.dxPrincipalExclusion, -1)),
+    procIsOr: Uint8Array.from(fill(nProc, d.procIsOr, 0)),
+    procDipClass: Int8Array.from(fill(nProc, d.procDipClass, -1)),
+  };
+}
+
+/** Normalised input code → id. Maps are applied once: a mapped code resolves to its target's id (chains are not followed). */
+function compileLookups(rs: Ruleset, dx: CodeSpace, proc: CodeSpace): { dx: Map<string, number>; proc: Map<string, number> } {
+  const dxLookup = new Map(dx.ids);
+  const procLookup = new Map(proc.ids);
+  for (const [from, to] of Object.entries(rs.dx_map ?? {})) dxLookup.set(normaliseCode(from), dx.id(to));
+  for (const [from, to] of Object.entries(rs.proc_map ?? {})) procLookup.set(normaliseCode(from), proc.id(to));
+  for (const id of dx.ids.values()) if (!dxLookup.has(dx.codes[id]!)) dxLookup.set(dx.codes[id]!, id);
+  for (const id of proc.ids.values()) if (!procLookup.has(proc.codes[id]!)) procLookup.set(proc.codes[id]!, id);
+  return { dx: dxLookup, proc: procLookup };
+}
+
+function flagsOf(rs: Ruleset): Int32Array {
+  const flags = new Int32Array(1);
+  flags[FLAG_RETRY_EACH_OTHER_PROC] = rs.retry_each_other_procedure ? 1 : 0;
+  return flags;
+}
+
+/** Offset of the shared program for `false` (the first one written). */
+const FALSE_PROGRAM = 0;
+
+/**
+ * Writes conditions as bytecode into one program array, and the lists they name as sorted id sets.
+ * Lists are compiled per (name, code space) on first use.
+ */
+class ProgramWriter {
+  readonly prog: number[] = [OP_FALSE, OP_END];
+  private readonly listKeys = new Map<string, number>();
+  private readonly listNames: string[] = [];
+  private readonly listSpaces: number[] = [];
+  private readonly listContents: Int32Array[] = [];
+
+  constructor(private readonly rs: Ruleset, private readonly dx: CodeSpace, private readonly proc: CodeSpace) {}
+
+  /** The start of c's program; ALWAYS for no condition or `true`, the shared FALSE program for `false`. */
+  program(c: Condition | undefined): number {
+    if (c === undefined || c === true) return ALWAYS;
+    if (c === false) return FALSE_PROGRAM;
+    const start = this.prog.length;
+    this.emit(c);
+    this.prog.push(OP_END);
+    return start;
   }
 
-  // Lists are compiled per (name, code space) on first use.
-  const listKeys = new Map<string, number>();
-  const listNames: string[] = [];
-  const listSpaces: number[] = [];
-  const listContents: Int32Array[] = [];
-  const listIndex = (ref: ListRef, space: 'dx' | 'proc'): number => {
+  /** The lists as one id array with a range per list. */
+  listTables(): { names: string[]; start: Int32Array; end: Int32Array; space: Uint8Array; ids: Int32Array } {
+    let total = 0;
+    for (const l of this.listContents) total += l.length;
+    const ids = new Int32Array(total);
+    const start = new Int32Array(this.listContents.length);
+    const end = new Int32Array(this.listContents.length);
+    let at = 0;
+    this.listContents.forEach((l, i) => { start[i] = at; ids.set(l, at); at += l.length; end[i] = at; });
+    return { names: this.listNames, start, end, space: Uint8Array.from(this.listSpaces), ids };
+  }
+
+  private listIndex(ref: ListRef, space: 'dx' | 'proc'): number {
     const label = typeof ref === 'string' ? ref : `[${ref.codes.join(',')}]`;
     const key = `${space}\u0000${label}`;
-    const known = listKeys.get(key);
+    const known = this.listKeys.get(key);
     if (known !== undefined) return known;
-    const cs = space === 'dx' ? dx : proc;
+    const cs = space === 'dx' ? this.dx : this.proc;
     let codes: Iterable<string>;
     if (typeof ref !== 'string') codes = ref.codes;
-    else if (ref === OR_PROCEDURES_LIST) codes = (rs.procedures ?? []).filter((p) => p.or).map((p) => p.code);
-    else codes = rs.lists?.[ref] ?? [];
+    else if (ref === OR_PROCEDURES_LIST) codes = (this.rs.procedures ?? []).filter((p) => p.or).map((p) => p.code);
+    else codes = this.rs.lists?.[ref] ?? [];
     const ids = new Set<number>();
     for (const c of codes) ids.add(cs.id(c));
-    const sorted = Int32Array.from(ids).sort();
-    const idx = listContents.length;
-    listKeys.set(key, idx);
-    listNames.push(label);
-    listSpaces.push(space === 'dx' ? 0 : 1);
-    listContents.push(sorted);
+    const idx = this.listContents.length;
+    this.listKeys.set(key, idx);
+    this.listNames.push(label);
+    this.listSpaces.push(space === 'dx' ? LIST_SPACE_DX : LIST_SPACE_PROC);
+    this.listContents.push(Int32Array.from(ids).sort());
     return idx;
-  };
+  }
 
-  const prog: number[] = [OP.FALSE, OP.END];
-  const FALSE_PROG = 0;
-  const emit = (c: Condition): void => {
-    if (c === true) { prog.push(OP.TRUE); return; }
-    if (c === false) { prog.push(OP.FALSE); return; }
-    if ('and' in c || 'or' in c) {
-      const kids = 'and' in c ? c.and : c.or;
-      if (kids.length === 0) { prog.push('and' in c ? OP.TRUE : OP.FALSE); return; }
-      const jump = 'and' in c ? OP.JF : OP.JT;
-      const patches: number[] = [];
-      kids.forEach((k, i) => {
-        emit(k);
-        if (i < kids.length - 1) { prog.push(jump, -1); patches.push(prog.length - 1); }
-      });
-      for (const p of patches) prog[p] = prog.length;
-      return;
-    }
-    if ('not' in c) { emit(c.not); prog.push(OP.NOT); return; }
-    if ('in' in c) {
-      const [f, l] = c.in;
-      prog.push(f === 'principal_dx' ? OP.IN_PDX : OP.IN_PPROC, listIndex(l, fieldCodeSpace(f)));
-      return;
-    }
-    if ('any_in' in c) {
-      const [f, l] = c.any_in;
-      prog.push(OP.ANY_IN, FIELD[f], listIndex(l, fieldCodeSpace(f)));
-      return;
-    }
+  private list(f: CodeField | CodeListField, ref: ListRef): number {
+    return this.listIndex(ref, fieldCodeSpace(f));
+  }
+
+  private emit(c: Condition): void {
+    const prog = this.prog;
+    if (c === true) { prog.push(OP_TRUE); return; }
+    if (c === false) { prog.push(OP_FALSE); return; }
+    if ('and' in c || 'or' in c) { this.emitJunction(c); return; }
+    if ('not' in c) { this.emit(c.not); prog.push(OP_NOT); return; }
+    if ('in' in c) { const [f, l] = c.in; prog.push(f === 'principal_dx' ? OP_IN_PDX : OP_IN_PPROC, this.list(f, l)); return; }
+    if ('any_in' in c) { const [f, l] = c.any_in; prog.push(OP_ANY_IN, FIELD[f], this.list(f, l)); return; }
     if ('has_code' in c) {
       const [f, code] = c.has_code;
       const lit = { codes: [code] };
-      if (f === 'principal_dx' || f === 'principal_proc') prog.push(f === 'principal_dx' ? OP.IN_PDX : OP.IN_PPROC, listIndex(lit, fieldCodeSpace(f)));
-      else prog.push(OP.ANY_IN, FIELD[f], listIndex(lit, fieldCodeSpace(f)));
+      if (f === 'principal_dx' || f === 'principal_proc') prog.push(f === 'principal_dx' ? OP_IN_PDX : OP_IN_PPROC, this.list(f, lit));
+      else prog.push(OP_ANY_IN, FIELD[f], this.list(f, lit));
       return;
     }
     if ('cmp' in c) {
       const [f, op, v] = c.cmp;
-      if (v === null) prog.push(OP.CMP_NULL, FIELD[f], op === '==' ? 1 : op === '!=' ? 0 : 2);
-      else if (typeof v === 'object') prog.push(OP.CMP_FIELD, FIELD[f], CMP_OP_CODE[op], FIELD[v.field]);
-      else prog.push(OP.CMP, FIELD[f], CMP_OP_CODE[op], v);
+      if (v === null) prog.push(OP_CMP_NULL, FIELD[f], op === '==' ? NULL_TEST_MISSING : op === '!=' ? NULL_TEST_GIVEN : NULL_TEST_NEVER);
+      else if (typeof v === 'object') prog.push(OP_CMP_FIELD, FIELD[f], CMP_OP_CODE[op], FIELD[v.field]);
+      else prog.push(OP_CMP, FIELD[f], CMP_OP_CODE[op], v);
       return;
     }
-    if ('present' in c) { prog.push(OP.PRESENT, FIELD[c.present]); return; }
+    if ('present' in c) { prog.push(OP_PRESENT, FIELD[c.present]); return; }
     if ('hits_at_least' in c) {
       const [f, lists, n] = c.hits_at_least;
-      prog.push(OP.HITS, FIELD[f], n, lists.length, ...lists.map((l) => listIndex(l, fieldCodeSpace(f))));
+      prog.push(OP_HITS, FIELD[f], n, lists.length, ...lists.map((l) => this.list(f, l)));
       return;
     }
-    if ('has_mcc' in c) { prog.push(OP.HAS_MCC); if (!c.has_mcc) prog.push(OP.NOT); return; }
-    if ('has_cc' in c) { prog.push(OP.HAS_CC); if (!c.has_cc) prog.push(OP.NOT); return; }
-  };
-  const program = (c: Condition | undefined): number => {
-    if (c === undefined || c === true) return ALWAYS;
-    if (c === false) return FALSE_PROG;
-    const start = prog.length;
-    emit(c);
-    prog.push(OP.END);
-    return start;
-  };
-
-  // Group tables. ADRG and DRG ids follow the document; ambiguity groups are appended to both.
-  const adrgIds = new Map<string, number>();
-  rs.adrgs.forEach((a, i) => adrgIds.set(a.code, i));
-  const drgIds = new Map<string, number>();
-  rs.drgs.forEach((d, i) => drgIds.set(d.code, i));
-  const adrgCodes = rs.adrgs.map((a) => a.code);
-  const adrgNames = rs.adrgs.map((a) => a.name ?? '');
-  const adrgKind: number[] = rs.adrgs.map((a) => ADRG_KIND[adrgKindOf(a)]);
-  const drgCodes = rs.drgs.map((d) => d.code);
-  const drgNames = rs.drgs.map((d) => d.name ?? '');
-  const drgAdrg = rs.drgs.map((d) => adrgIds.get(d.adrg) ?? -1);
-  const drgAmb = rs.drgs.map(() => 0);
-  const nan = (x: number | undefined) => (x === undefined ? NaN : x);
-  const drgWeight = rs.drgs.map((d) => nan(d.weight));
-  const drgLos = rs.drgs.map((d) => nan(d.mean_los));
-  const drgCost = rs.drgs.map((d) => nan(d.mean_cost));
-  const adrgWhen: number[] = [];
-  const adrgSplitStart: number[] = [];
-  const adrgSplitEnd: number[] = [];
-  const adrgFallback: number[] = [];
-  const splitWhen: number[] = [];
-  const splitDrg: number[] = [];
-  for (const a of rs.adrgs) {
-    adrgWhen.push(program(a.when));
-    adrgSplitStart.push(splitWhen.length);
-    for (const s of a.splits) {
-      splitWhen.push(program(s.when));
-      splitDrg.push(drgIds.get(s.drg) ?? -1);
-    }
-    adrgSplitEnd.push(splitWhen.length);
-    adrgFallback.push(a.fallback ? drgIds.get(a.fallback) ?? -1 : -1);
+    if ('has_mcc' in c) { prog.push(OP_HAS_MCC); if (!c.has_mcc) prog.push(OP_NOT); return; }
+    if ('has_cc' in c) { prog.push(OP_HAS_CC); if (!c.has_cc) prog.push(OP_NOT); return; }
   }
-  const ambiguityDrg = (code: string): number => {
-    const known = drgIds.get(code);
-    if (known !== undefined) return known;
-    const adrg = adrgCodes.length;
-    adrgIds.set(code, adrg);
-    adrgCodes.push(code); adrgNames.push(''); adrgKind.push(ADRG_KIND.ambiguity);
-    adrgWhen.push(ALWAYS); adrgSplitStart.push(0); adrgSplitEnd.push(0); adrgFallback.push(-1);
-    const drg = drgCodes.length;
-    drgIds.set(code, drg);
-    drgCodes.push(code); drgNames.push(''); drgAdrg.push(adrg); drgAmb.push(1);
-    drgWeight.push(NaN); drgLos.push(NaN); drgCost.push(NaN);
-    return drg;
-  };
 
+  /** and/or: child, JF/JT end, child, …; the jumps are patched to the end once it is known. */
+  private emitJunction(c: { and: Condition[] } | { or: Condition[] }): void {
+    const prog = this.prog;
+    const isAnd = 'and' in c;
+    const kids = isAnd ? c.and : c.or;
+    if (kids.length === 0) { prog.push(isAnd ? OP_TRUE : OP_FALSE); return; }
+    const patches: number[] = [];
+    kids.forEach((k, i) => {
+      this.emit(k);
+      if (i < kids.length - 1) { prog.push(isAnd ? OP_JF : OP_JT, -1); patches.push(prog.length - 1); }
+    });
+    for (const p of patches) prog[p] = prog.length;
+  }
+}
+
+/** ADRG, split and DRG tables as they are built. ADRG and DRG ids follow the document; ambiguity groups are appended to both. */
+class GroupTables {
+  readonly adrgIds = new Map<string, number>();
+  readonly drgIds = new Map<string, number>();
+  readonly adrgCodes: string[];
+  readonly adrgNames: string[];
+  readonly adrgKind: number[];
+  readonly adrgWhen: number[] = [];
+  readonly adrgSplitStart: number[] = [];
+  readonly adrgSplitEnd: number[] = [];
+  readonly adrgFallback: number[] = [];
+  readonly splitWhen: number[] = [];
+  readonly splitDrg: number[] = [];
+  readonly drgCodes: string[];
+  readonly drgNames: string[];
+  readonly drgAdrg: number[];
+  readonly drgAmbiguous: number[];
+  readonly drgWeight: number[];
+  readonly drgMeanLos: number[];
+  readonly drgMeanCost: number[];
+
+  constructor(rs: Ruleset) {
+    rs.adrgs.forEach((a, i) => this.adrgIds.set(a.code, i));
+    rs.drgs.forEach((d, i) => this.drgIds.set(d.code, i));
+    this.adrgCodes = rs.adrgs.map((a) => a.code);
+    this.adrgNames = rs.adrgs.map((a) => a.name ?? '');
+    this.adrgKind = rs.adrgs.map((a) => ADRG_KIND[adrgKindOf(a)]);
+    this.drgCodes = rs.drgs.map((d) => d.code);
+    this.drgNames = rs.drgs.map((d) => d.name ?? '');
+    this.drgAdrg = rs.drgs.map((d) => this.adrgIds.get(d.adrg) ?? -1);
+    this.drgAmbiguous = rs.drgs.map(() => 0);
+    this.drgWeight = rs.drgs.map((d) => nanIfAbsent(d.weight));
+    this.drgMeanLos = rs.drgs.map((d) => nanIfAbsent(d.mean_los));
+    this.drgMeanCost = rs.drgs.map((d) => nanIfAbsent(d.mean_cost));
+  }
+
+  /** The DRG id of an ambiguity group; the first use adds it as an ADRG and a DRG of its own. */
+  ambiguityDrg(code: string): number {
+    const known = this.drgIds.get(code);
+    if (known !== undefined) return known;
+    const adrg = this.adrgCodes.length;
+    this.adrgIds.set(code, adrg);
+    this.adrgCodes.push(code); this.adrgNames.push(''); this.adrgKind.push(ADRG_KIND.ambiguity);
+    this.adrgWhen.push(ALWAYS); this.adrgSplitStart.push(0); this.adrgSplitEnd.push(0); this.adrgFallback.push(-1);
+    const drg = this.drgCodes.length;
+    this.drgIds.set(code, drg);
+    this.drgCodes.push(code); this.drgNames.push(''); this.drgAdrg.push(adrg); this.drgAmbiguous.push(1);
+    this.drgWeight.push(NaN); this.drgMeanLos.push(NaN); this.drgMeanCost.push(NaN);
+    return drg;
+  }
+
+  tables(): Pick<CompiledTables, 'adrgWhen' | 'adrgSplitStart' | 'adrgSplitEnd' | 'adrgFallback' | 'adrgKind' | 'splitWhen' | 'splitDrg' |
+    'drgAdrg' | 'drgWeight' | 'drgMeanLos' | 'drgMeanCost' | 'drgAmbiguous'> {
+    return {
+      adrgWhen: Int32Array.from(this.adrgWhen),
+      adrgSplitStart: Int32Array.from(this.adrgSplitStart),
+      adrgSplitEnd: Int32Array.from(this.adrgSplitEnd),
+      adrgFallback: Int32Array.from(this.adrgFallback),
+      adrgKind: Uint8Array.from(this.adrgKind),
+      splitWhen: Int32Array.from(this.splitWhen),
+      splitDrg: Int32Array.from(this.splitDrg),
+      drgAdrg: Int32Array.from(this.drgAdrg),
+      drgWeight: Float64Array.from(this.drgWeight),
+      drgMeanLos: Float64Array.from(this.drgMeanLos),
+      drgMeanCost: Float64Array.from(this.drgMeanCost),
+      drgAmbiguous: Uint8Array.from(this.drgAmbiguous),
+    };
+  }
+}
+
+function nanIfAbsent(x: number | undefined): number {
+  return x === undefined ? NaN : x;
+}
+
+/** Each ADRG's condition and its splits, in document order. */
+function compileAdrgs(rs: Ruleset, programs: ProgramWriter): GroupTables {
+  const g = new GroupTables(rs);
+  for (const a of rs.adrgs) {
+    g.adrgWhen.push(programs.program(a.when));
+    g.adrgSplitStart.push(g.splitWhen.length);
+    for (const s of a.splits) {
+      g.splitWhen.push(programs.program(s.when));
+      g.splitDrg.push(g.drgIds.get(s.drg) ?? -1);
+    }
+    g.adrgSplitEnd.push(g.splitWhen.length);
+    g.adrgFallback.push(a.fallback ? g.drgIds.get(a.fallback) ?? -1 : -1);
+  }
+  return g;
+}
+
+/** Each MDC's guard and its steps (ADRGs tried, ambiguity groups), in document order. */
+function compileMdcs(rs: Ruleset, programs: ProgramWriter, groups: GroupTables): Pick<CompiledTables, 'mdcGuard' | 'mdcStepStart' | 'mdcStepEnd' | 'stepKind' | 'stepTarget' | 'stepWhen'> {
   const mdcGuard: number[] = [];
   const mdcStepStart: number[] = [];
   const mdcStepEnd: number[] = [];
@@ -375,104 +528,27 @@ function compileValid(rs: Ruleset): CompiledRuleset {
   const stepTarget: number[] = [];
   const stepWhen: number[] = [];
   for (const m of rs.mdcs) {
-    mdcGuard.push(program(m.guard));
+    mdcGuard.push(programs.program(m.guard));
     mdcStepStart.push(stepKind.length);
     for (const s of m.steps) {
       if ('adrg' in s) {
         stepKind.push(STEP_ADRG);
-        stepTarget.push(adrgIds.get(s.adrg) ?? -1);
-        stepWhen.push(program(s.when));
+        stepTarget.push(groups.adrgIds.get(s.adrg) ?? -1);
       } else {
         stepKind.push(STEP_AMBIGUITY);
-        stepTarget.push(ambiguityDrg(s.ambiguity));
-        stepWhen.push(program(s.when));
+        stepTarget.push(groups.ambiguityDrg(s.ambiguity));
       }
+      stepWhen.push(programs.program(s.when));
     }
     mdcStepEnd.push(stepKind.length);
   }
-
-  const checkWhen: number[] = [];
-  const checkReason: number[] = [];
-  for (const c of rs.checks ?? []) {
-    checkWhen.push(program(c.when));
-    checkReason.push(REASON_CODES[c.reason]);
-  }
-
-  // Maps are applied once: a mapped code resolves to its target's id (chains are not followed).
-  const dxLookup = new Map(dx.ids);
-  const procLookup = new Map(proc.ids);
-  for (const [from, to] of Object.entries(rs.dx_map ?? {})) {
-    dxLookup.set(normaliseCode(from), dx.id(to));
-  }
-  for (const [from, to] of Object.entries(rs.proc_map ?? {})) {
-    procLookup.set(normaliseCode(from), proc.id(to));
-  }
-  for (const id of dx.ids.values()) if (!dxLookup.has(dx.codes[id]!)) dxLookup.set(dx.codes[id]!, id);
-  for (const id of proc.ids.values()) if (!procLookup.has(proc.codes[id]!)) procLookup.set(proc.codes[id]!, id);
-
-  let listTotal = 0;
-  for (const l of listContents) listTotal += l.length;
-  const listIds = new Int32Array(listTotal);
-  const listStart = new Int32Array(listContents.length);
-  const listEnd = new Int32Array(listContents.length);
-  let at = 0;
-  listContents.forEach((l, i) => { listStart[i] = at; listIds.set(l, at); at += l.length; listEnd[i] = at; });
-
-  const fill = (n: number, src: number[], dflt: number) => Array.from({ length: n }, (_, i) => src[i] ?? dflt);
-  const nDx = dx.codes.length;
-  const nProc = proc.codes.length;
-  const exclusionTables: string[] = [];
-  for (const [t, id] of exclusionIds) exclusionTables[id] = t;
-  const procFallbackLengths = rs.code_matching?.proc?.fallback_lengths ?? [];
-  const dip = compileDip(rs, dx.codes, proc.codes, procFallbackLengths);
-
   return {
-    format: COMPILED_FORMAT,
-    meta: rs.meta,
-    parameters: rs.parameters ?? {},
-    strings: {
-      dxCodes: dx.codes, dxNames: dx.names, procCodes: proc.codes, procNames: proc.names,
-      mdcCodes: rs.mdcs.map((m) => m.code), mdcNames: rs.mdcs.map((m) => m.name ?? ''),
-      adrgCodes, adrgNames, drgCodes, drgNames, listNames, exclusionTables,
-      checkNotes: (rs.checks ?? []).map((c) => c.note ?? ''),
-      ...dip.strings,
-    },
-    dxLookup,
-    procLookup,
-    dxFallbackLengths: rs.code_matching?.dx?.fallback_lengths ?? [],
-    procFallbackLengths,
-    dipKeyLookup: dip.keyLookup,
-    tables: {
-      dxSeverity: Uint8Array.from(fill(nDx, dxSev, 0)),
-      dxCcExclusion: Int32Array.from(fill(nDx, dxCcEx, -1)),
-      dxPrincipalExclusion: Int32Array.from(fill(nDx, dxPEx, -1)),
-      procIsOr: Uint8Array.from(fill(nProc, procOr, 0)),
-      procDipClass: Int8Array.from(fill(nProc, procClass, -1)),
-      listStart, listEnd, listSpace: Uint8Array.from(listSpaces), listIds,
-      prog: Int32Array.from(prog),
-      checkWhen: Int32Array.from(checkWhen),
-      checkReason: Uint8Array.from(checkReason),
-      mdcGuard: Int32Array.from(mdcGuard),
-      mdcStepStart: Int32Array.from(mdcStepStart),
-      mdcStepEnd: Int32Array.from(mdcStepEnd),
-      stepKind: Uint8Array.from(stepKind),
-      stepTarget: Int32Array.from(stepTarget),
-      stepWhen: Int32Array.from(stepWhen),
-      adrgWhen: Int32Array.from(adrgWhen),
-      adrgSplitStart: Int32Array.from(adrgSplitStart),
-      adrgSplitEnd: Int32Array.from(adrgSplitEnd),
-      adrgFallback: Int32Array.from(adrgFallback),
-      adrgKind: Uint8Array.from(adrgKind),
-      splitWhen: Int32Array.from(splitWhen),
-      splitDrg: Int32Array.from(splitDrg),
-      drgAdrg: Int32Array.from(drgAdrg),
-      drgWeight: Float64Array.from(drgWeight),
-      drgMeanLos: Float64Array.from(drgLos),
-      drgMeanCost: Float64Array.from(drgCost),
-      drgAmbiguous: Uint8Array.from(drgAmb),
-      flags: Int32Array.of(rs.retry_each_other_procedure ? 1 : 0),
-      ...dip.tables,
-    },
+    mdcGuard: Int32Array.from(mdcGuard),
+    mdcStepStart: Int32Array.from(mdcStepStart),
+    mdcStepEnd: Int32Array.from(mdcStepEnd),
+    stepKind: Uint8Array.from(stepKind),
+    stepTarget: Int32Array.from(stepTarget),
+    stepWhen: Int32Array.from(stepWhen),
   };
 }
 
@@ -557,7 +633,6 @@ function compileDip(rs: Ruleset, dxCodes: readonly string[], procCodes: readonly
     groupNames.push(e.name ?? '');
   });
   const all = [...catalog, ...comprehensive];
-  const nan = (x: number | undefined) => (x === undefined ? NaN : x);
   return {
     tables: {
       dxDipCategory,
@@ -569,9 +644,9 @@ function compileDip(rs: Ruleset, dxCodes: readonly string[], procCodes: readonly
       dipCoreProcEnd: Int32Array.from(coreEnd),
       dipCoreProcs: Int32Array.from(coreProcs),
       dipCategoryGroup,
-      dipGroupKind: Uint8Array.from(all, (_, g) => (g < nCore ? DIP_KIND.core : DIP_KIND.comprehensive)),
-      dipGroupScore: Float64Array.from(all, (e) => nan(e.score)),
-      dipGroupMeanCost: Float64Array.from(all, (e) => nan(e.mean_cost)),
+      dipGroupKind: Uint8Array.from(all, (_, g) => (g < nCore ? DIP_KIND_CORE : DIP_KIND_COMPREHENSIVE)),
+      dipGroupScore: Float64Array.from(all, (e) => nanIfAbsent(e.score)),
+      dipGroupMeanCost: Float64Array.from(all, (e) => nanIfAbsent(e.mean_cost)),
     },
     strings: { dipKeys: keys.list, dipCategories: categories.list, dipProcs: procs.list, dipGroupCodes: groupCodes, dipGroupNames: groupNames },
     keyLookup: keys.ids,

@@ -1,5 +1,9 @@
 // The casemix-ruleset/1 document: DRG grouping rules, dictionaries and tables as plain JSON data.
 // Types and their meaning only — no evaluation, no I/O; the grouper reads the compiled form, never this.
+import {
+  REASON_AGE_CONFLICT, REASON_AMBIGUOUS, REASON_GROUPED, REASON_INVALID_DATA, REASON_MISSING_PRINCIPAL_DX, REASON_NEWBORN_ERROR,
+  REASON_NO_ADRG, REASON_NO_MDC, REASON_SEX_CONFLICT, REASON_UNKNOWN_PRINCIPAL_DX,
+} from '../../assembly/rule-codes.ts';
 
 /** The format tag every ruleset document carries. */
 export const RULESET_FORMAT = 'casemix-ruleset/1';
@@ -104,18 +108,19 @@ export type ReasonName =
   | 'invalid_data'
   | 'ambiguous';
 
-/** Reason codes of the output column, by name. 0 = grouped; `ambiguous` is grouped into an xQY. */
+/** Reason codes of the output column, by name (the numbers are the core's, assembly/rule-codes.ts). `ambiguous`
+ * is grouped into an xQY. */
 export const REASON_CODES: Readonly<Record<ReasonName, number>> = {
-  grouped: 0,
-  missing_principal_dx: 1,
-  unknown_principal_dx: 2,
-  no_mdc: 3,
-  no_adrg: 4,
-  sex_conflict: 5,
-  newborn_error: 6,
-  age_conflict: 7,
-  invalid_data: 8,
-  ambiguous: 9,
+  grouped: REASON_GROUPED,
+  missing_principal_dx: REASON_MISSING_PRINCIPAL_DX,
+  unknown_principal_dx: REASON_UNKNOWN_PRINCIPAL_DX,
+  no_mdc: REASON_NO_MDC,
+  no_adrg: REASON_NO_ADRG,
+  sex_conflict: REASON_SEX_CONFLICT,
+  newborn_error: REASON_NEWBORN_ERROR,
+  age_conflict: REASON_AGE_CONFLICT,
+  invalid_data: REASON_INVALID_DATA,
+  ambiguous: REASON_AMBIGUOUS,
 };
 export const REASON_NAMES: readonly ReasonName[] = (Object.keys(REASON_CODES) as ReasonName[])
   .sort((a, b) => REASON_CODES[a] - REASON_CODES[b]);

@@ -1,16 +1,16 @@
 // The plain-TypeScript DIP grouper (domain §4) over compiled tables and typed case columns: the oracle the
 // Wasm core (assembly/dip-grouper.ts) must equal case by case. Integers only per case; `explainDip` allocates.
-import { DIP_CLASSES, DIP_KIND, NO_CODE, type CompiledRuleset, type CompiledTables } from '../../rules/ruleset-compile.ts';
+import { DIP_CLASSES, DIP_KIND_CORE, DIP_KIND_NONE, DIP_UNGROUPED, NO_CODE } from '../../../assembly/rule-codes.ts';
+import { DIP_KIND, type CompiledRuleset, type CompiledTables } from '../../rules/ruleset-compile.ts';
 import { dipKeyOfCode, type DipCaseColumns } from '../../rules/dip-encoding.ts';
 
-/** Group id of a case that is not grouped (missing or unknown principal diagnosis, or no group defined). */
-export const DIP_UNGROUPED = -1;
-export { DIP_KIND };
+/** Kinds by name; DIP_UNGROUPED: the group id of a case not grouped (missing or unknown principal diagnosis, or no group defined). */
+export { DIP_KIND, DIP_UNGROUPED };
 
 export interface DipOutput {
   /** DIP group id: a core combination (catalog index) or nCore + comprehensive index; DIP_UNGROUPED. */
   group: Int32Array;
-  /** DIP_KIND: 0 none, 1 core, 2 comprehensive. */
+  /** DIP_KIND: none, core, comprehensive. */
   kind: Uint8Array;
   /** The group's score (dipGroupScore); NaN when ungrouped or not given. Deviation-case scaling is pricing. */
   score: Float64Array;
@@ -31,7 +31,7 @@ export function groupDip(compiled: CompiledRuleset, cols: DipCaseColumns, out: D
     if (oE - oS + 1 > set.length) set = new Int32Array(2 * (oE - oS + 1)); // grows, never per case
     const g = dipGroupOf(t, pdxCol[i]!, keyCol[i]!, ppCol[i]!, oth, oS, oE, set);
     out.group[i] = g;
-    out.kind[i] = g >= 0 ? t.dipGroupKind[g]! : DIP_KIND.none;
+    out.kind[i] = g >= 0 ? t.dipGroupKind[g]! : DIP_KIND_NONE;
     out.score[i] = g >= 0 ? t.dipGroupScore[g]! : NaN;
   }
   return out;
@@ -82,8 +82,8 @@ function dipGroupOf(t: CompiledTables, pdx: number, key: number, pp: number, oth
 
 // ----- explain ---------------------------------------------------------------------------------------
 
-export type DipKindName = 'none' | 'core' | 'comprehensive';
-const KIND_NAMES: readonly DipKindName[] = ['none', 'core', 'comprehensive'];
+export type DipKindName = keyof typeof DIP_KIND;
+const KIND_NAMES = Object.keys(DIP_KIND) as DipKindName[];
 
 /** One step of the DIP decision, for the UI to render in zh or en. */
 export interface DipTraceRecord {
@@ -160,7 +160,7 @@ export function explainDip(compiled: CompiledRuleset, i: number, cols: DipCaseCo
   }
   const sorted = [...new Set(catalogProcs)].sort();
   const coreSubject = `${keyCode ?? dipKeyOfCode(dxCode) ?? dxCode}|${sorted.join('+')}`;
-  if (g >= 0 && t.dipGroupKind[g] === DIP_KIND.core) {
+  if (g >= 0 && t.dipGroupKind[g] === DIP_KIND_CORE) {
     records.push({ step: 'core', subject: coreSubject, outcome: 'match', reason: 'core_combination', detail: { set: sorted, group: s.dipGroupCodes[g]! } });
     return result();
   }

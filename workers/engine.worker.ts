@@ -5,9 +5,11 @@ import wasmUrl from '../build/wasm/core.wasm?url';
 import { Engine } from '../src/engine/engine.ts';
 import type { EngineApi } from '../src/engine/engine-api.ts';
 import { droppedCsvTables } from './dropped-csv-tables.ts';
+import { rulesetComparison } from './ruleset-comparison-io.ts';
 import { rulesetLibrary } from './ruleset-library.ts';
 import { servedApi } from './served-api.ts';
 import { servedFiles } from './served-files.ts';
+import { weightedRules } from './weighted-rules.ts';
 
 // One engine per worker: calls that arrive while the core compiles share the same promise, so none
 // of them can end up holding (and filling) an engine that another replaces.
@@ -19,7 +21,7 @@ function ready(): Promise<Engine> {
 }
 
 /** What only the worker can do: fetch the site's files, keep rulesets in IndexedDB, import dropped CSV tables. */
-const io = { ...servedFiles(ready), ...rulesetLibrary(ready), ...droppedCsvTables(ready) };
+const io = { ...servedFiles(ready), ...rulesetLibrary(ready), ...droppedCsvTables(ready), ...rulesetComparison(ready), ...weightedRules(ready) };
 
 /** Two APIs side by side; a name in both (a method written twice) makes the composition `never`. */
 type Composed<A, B> = [keyof A & keyof B] extends [never] ? A & B : never;

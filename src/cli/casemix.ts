@@ -18,6 +18,7 @@ import { generateCommand } from './generate-command.ts';
 import { priceCommand } from './price-command.ts';
 import { EVALUATE_USAGE, evaluateCommand, parseEvaluateOptions } from './evaluate-command.ts';
 import { textTable } from './text-table.ts';
+import { withWeightTable } from './weight-table-option.ts';
 
 const USAGE = `casemix — 病组工作台 Casemix Workbench command line
 
@@ -44,8 +45,9 @@ ${EVALUATE_USAGE}
   casemix ruleset check R.json          validate a ruleset (casemix-ruleset/1 or CHS-DRG layout)
   casemix ruleset import DIR --out R.json
                                         build a ruleset from CSV tables (drg.csv, adrg.csv, …; docs/ruleset-format.md)
-  casemix ruleset import-chs RULES.json --out R.json
-                                        convert CHS-DRG rules (reference layout) to casemix-ruleset/1
+  casemix ruleset import-chs RULES.json [--weights W.csv] --out R.json
+                                        convert CHS-DRG rules (reference layout) to casemix-ruleset/1;
+                                        --weights adds the region's weight table (权重表, CSV)
   casemix help           this text
 `;
 
@@ -256,7 +258,7 @@ function rulesetImportCsv(dir: string, out: string): number {
   return rulesetCheck(out);
 }
 
-function rulesetImportChs(path: string, out: string): number {
+function rulesetImportChs(path: string, out: string, weights?: string): number {
   const bytes = readInput(path);
   if (!bytes) return 1;
   let json: unknown;
@@ -274,7 +276,10 @@ function rulesetImportChs(path: string, out: string): number {
     console.error(`${imported.problems.length} problem(s): nothing written`);
     return 1;
   }
-  writeFileSync(out, JSON.stringify(imported.ruleset));
+  // Regions publish the weight table apart from the rules (--weights).
+  const ruleset = weights === undefined ? imported.ruleset : withWeightTable(imported.ruleset, weights);
+  if (!ruleset) return 1;
+  writeFileSync(out, JSON.stringify(ruleset));
   console.log(`wrote ${out}: ${imported.ruleset.mdcs.length} MDCs, ${imported.ruleset.adrgs.length} ADRGs, ${imported.ruleset.drgs.length} DRGs`);
   return rulesetCheck(out);
 }
@@ -358,8 +363,9 @@ async function main(argv: string[]): Promise<number> {
         if (dirs.length === 1 && out) return rulesetImportCsv(dirs[0], out);
       }
       if (sub === 'import-chs') {
-        const [out, files] = option(args, '--out');
-        if (files.length === 1 && out) return rulesetImportChs(files[0], out);
+        const [weights, a] = option(args, '--weights');
+        const [out, files] = option(a, '--out');
+        if (files.length === 1 && out) return rulesetImportChs(files[0], out, weights);
       }
       break;
     }

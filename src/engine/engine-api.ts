@@ -12,6 +12,7 @@ import type { EvaluationRequest, EvaluationTable } from './engine-evaluation.ts'
 import type { PaymentComparison, PaymentMethod } from './engine-pricing.ts';
 import type { QualityReport, QualityRow } from './quality-report.ts';
 import type { RulesetInfo } from './ruleset-loading.ts';
+import type { RulesetComparison, RulesetText } from './ruleset-comparison.ts';
 import type { ReviewCase } from './scenario-pricing.ts';
 import type { UnitSummary } from './unit-summary.ts';
 
@@ -60,6 +61,8 @@ export interface EngineApi {
   casesPage(filter: CaseFilter, offset: number, limit: number): Result<RowPage<CaseRow>>;
   /** The trace of every grouping decision for one case, by case_id or row number. */
   explainCase(key: { caseId: string } | { row: number }): Result<CaseExplanation>;
+  /** Two rulesets' differences and the loaded cases regrouped under both; the loaded ruleset and grouping stay as they are. */
+  compareRulesets(a: RulesetText, b: RulesetText): Result<RulesetComparison>;
 
   // ----- data quality (§11) -----
   /** Findings per rule (codes checked against the loaded ruleset, when there is one). */

@@ -22,6 +22,7 @@ import type { PaymentComparison, PaymentMethod, PricingSide } from './engine-pri
 import type { PricingRows } from './pricing-layout.ts';
 import type { QualityReport, QualityRow } from './quality-report.ts';
 import { paymentTableBytes, resultTableBytes } from './result-export.ts';
+import { compareRulesets, type RulesetComparison, type RulesetText } from './ruleset-comparison.ts';
 import { prepareRuleset, prepareRulesetText, type PreparedRuleset, type RulesetInfo } from './ruleset-loading.ts';
 import { comparePayments, compareScenarios, pricedSlices, recalibration, specialReviewCases, type ReviewCase } from './scenario-pricing.ts';
 import type { UnitSummary } from './unit-summary.ts';
@@ -132,6 +133,11 @@ export class Engine implements EngineApi {
       const session = this.cases();
       return explainCase(session.store, session.grouped(), key);
     });
+  }
+
+  compareRulesets(a: RulesetText, b: RulesetText): Result<RulesetComparison> {
+    const compared = attempt(() => compareRulesets(this.core, a, b, this.session?.store ?? null));
+    return compared.ok ? compared.value : compared;
   }
 
   /** case_id of every row (CLI exports; the page asks for pages of rows instead). */

@@ -3,6 +3,8 @@
 import type { MessageKey } from './zh-CN.ts';
 import { paymentEn } from './payment.en.ts';
 import { evaluationEn } from './evaluation.en.ts';
+import { weightsEn } from './weights.en.ts';
+import { comparisonEn } from './comparison.en.ts';
 
 export const en: Record<MessageKey, string> = {
   'app.title': 'Casemix Workbench',
@@ -294,4 +296,6 @@ export const en: Record<MessageKey, string> = {
   'number.yuan': 'yuan',
   ...paymentEn,
   ...evaluationEn,
+  ...weightsEn,
+  ...comparisonEn,
 };

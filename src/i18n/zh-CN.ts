@@ -3,6 +3,8 @@
 // evaluation.zh-CN.ts …, spread in below); components only call t(key, params).
 import { paymentZhCN } from './payment.zh-CN.ts';
 import { evaluationZhCN } from './evaluation.zh-CN.ts';
+import { weightsZhCN } from './weights.zh-CN.ts';
+import { comparisonZhCN } from './comparison.zh-CN.ts';
 
 export const zhCN = {
   'app.title': '病组工作台',
@@ -294,6 +296,8 @@ export const zhCN = {
   'number.yuan': '元',
   ...paymentZhCN,
   ...evaluationZhCN,
+  ...weightsZhCN,
+  ...comparisonZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

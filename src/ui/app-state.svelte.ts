@@ -8,6 +8,7 @@ import type { ExportFormat } from '../data/table-export.ts';
 import type { ResultTable } from '../engine/engine-api.ts';
 import type { GroupingSummary } from '../engine/drg-grouping.ts';
 import type { StoredRuleset } from '../../workers/ruleset-store.ts';
+import type { WeightReport } from '../rules/weight-table.ts';
 import type { MessageKey } from '../i18n/zh-CN.ts';
 import { readSetting, writeSetting } from '../shared/stored-setting.ts';
 import { download } from './download.ts';
@@ -34,6 +35,8 @@ export const app = $state({
   /** IndexedDB id of the ruleset in use, when it is one the user imported. */
   rulesetStoredId: null as number | null,
   library: [] as StoredRuleset[],
+  /** What the weight table dropped with the ruleset in use did (null when none was). */
+  weightReport: null as WeightReport | null,
   /** Counts changes of the loaded cases or ruleset: views of rows and traces are stale after one. */
   generation: 0,
   isDemo: false,
@@ -95,9 +98,10 @@ export async function exportQualityFindings(): Promise<void> {
 
 const LAST_RULESET_KEY = 'casemix.ruleset';
 
-async function afterRuleset(info: (RulesetInfo & { storedId?: number }) | null, isDemo: boolean): Promise<void> {
+async function afterRuleset(info: (RulesetInfo & { storedId?: number; weights?: WeightReport }) | null, isDemo: boolean): Promise<void> {
   if (!info) return;
   app.errors = [];
+  app.weightReport = info.weights ?? null;
   app.rulesetInfo = info;
   app.rulesetIsDemo = isDemo;
   app.rulesetStoredId = info.storedId ?? null;
@@ -115,12 +119,15 @@ export async function refreshLibrary(): Promise<void> {
   }
 }
 
-/** A ruleset JSON file, or the CSV tables of one ruleset (several files at once). */
+/** A ruleset JSON file, the CSV tables of one ruleset (several files at once), or a rules JSON with its weight table. */
 export async function loadRulesetFiles(files: File[]): Promise<void> {
   const csv = files.filter((f) => /\.(csv|tsv|txt)$/i.test(f.name));
+  const json = files.filter((f) => /\.json$/i.test(f.name));
   const label = files.map((f) => f.name).join(', ');
+  const withWeights = files.length === 2 && json.length === 1 && csv.length === 1;
   const info = await runStep('progress.loadRuleset', { file: label }, () =>
-    csv.length === files.length ? engine().loadRulesetCsvFiles(files) : engine().loadRulesetFile(files[0]));
+    withWeights ? engine().loadRulesetWithWeights(json[0]!, csv[0]!)
+    : csv.length === files.length ? engine().loadRulesetCsvFiles(files) : engine().loadRulesetFile(files[0]));
   await afterRuleset(info, false);
 }
 

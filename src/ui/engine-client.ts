@@ -3,6 +3,7 @@
 import * as Comlink from 'comlink';
 import type { EngineWorkerApi } from '../../workers/engine.worker.ts';
 import type { LibraryRulesetInfo } from '../../workers/ruleset-library.ts';
+import type { WeightedRulesetInfo } from '../../workers/weighted-rules.ts';
 import type { Result } from '../shared/errors.ts';
 import type { CaseFileInfo } from '../engine/engine.ts';
 
@@ -60,6 +61,14 @@ export class EngineClient {
     return this.call(async (remote) => {
       const parts = await Promise.all(files.map(async (f) => ({ name: f.name, buffer: await f.arrayBuffer() })));
       return remote.loadRulesetCsv(Comlink.transfer(parts, parts.map((p) => p.buffer)));
+    });
+  }
+
+  /** A rules file and the weight table to add to it (rules.json + weights.csv), read and transferred together. */
+  loadRulesetWithWeights(rules: File, weights: File): Promise<Result<WeightedRulesetInfo>> {
+    return this.call(async (remote) => {
+      const [r, w] = await Promise.all([rules, weights].map(async (f) => ({ name: f.name, buffer: await f.arrayBuffer() })));
+      return remote.loadRulesetWithWeights(Comlink.transfer(r!, [r!.buffer]), Comlink.transfer(w!, [w!.buffer]));
     });
   }
 

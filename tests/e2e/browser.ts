@@ -1,7 +1,7 @@
 // Launches Debian's Chromium through playwright-core with the flags this network-less machine needs,
 // and records every request a page makes so the privacy test can check origins.
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { CHROMIUM } from './ensure-chromium.ts';
 
 export async function launch(): Promise<Browser> {
@@ -13,6 +13,18 @@ export async function launch(): Promise<Browser> {
       '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions',
     ],
   });
+}
+
+/** One Chromium for a test file: launched before its tests, closed after them; call the result to get it. */
+export function browserPerFile(): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
 }
 
 export interface RecordedPage {

@@ -1,20 +1,13 @@
 // What a person sees on the Data page: the demo on first visit, their own file through the picker,
 // the department table and chart, the language switch, and a clear error that keeps the earlier data.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { demoLoaded, launch, openPage } from './browser.ts';
+import type { Page } from 'playwright-core';
+import { browserPerFile, demoLoaded, openPage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
 const fixture = (name: string) => join(inject('fixtureDir'), name);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 async function rowTexts(page: Page): Promise<string[]> {
   return page.locator('[data-testid=department-table] tbody tr').allInnerTexts();
@@ -26,7 +19,7 @@ async function loadThroughPicker(page: Page, file: string): Promise<void> {
 
 describe('Data page', () => {
   it('opens in Chinese with the demo data summarised in a table and a chart', async () => {
-    const { page, pageErrors } = await openPage(browser, baseUrl);
+    const { page, pageErrors } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     expect(await page.locator('[data-testid=app-title]').innerText()).toBe('病组工作台');
     expect(await page.locator('nav a').allInnerTexts()).toEqual(['数据', '分组', '支付', '评价', '成本', '监管', '教学']);
@@ -38,7 +31,7 @@ describe('Data page', () => {
   });
 
   it('loads a file through the picker and shows its departments to the cent', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await loadThroughPicker(page, 'small.arrow');
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('small.arrow');
@@ -56,7 +49,7 @@ describe('Data page', () => {
   });
 
   it('switches to English and back; every label changes and the choice survives a reload', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await page.locator('[data-testid=lang-toggle]').click();
     expect(await page.locator('nav a').allInnerTexts()).toEqual(['Data', 'Grouping', 'Payment', 'Evaluation', 'Costs', 'Compliance', 'Learn']);
@@ -71,7 +64,7 @@ describe('Data page', () => {
   });
 
   it('a corrupt file gives a clear error while the earlier data stay on screen', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await loadThroughPicker(page, 'small.arrow');
     await expect.poll(() => rowTexts(page)).toHaveLength(3);
@@ -93,7 +86,7 @@ describe('Data page', () => {
 
   it('shows a progress indicator for a step longer than 200 ms, and hides it after', async () => {
     // Hold the demo file back for 1.5 s so that loading it is a long step (loads themselves are fast).
-    const context = await browser.newContext({ locale: 'zh-CN' });
+    const context = await browser().newContext({ locale: 'zh-CN' });
     await context.route('**/demo/cases.arrow', async (route) => {
       await new Promise((resolve) => setTimeout(resolve, 1500));
       await route.continue();
@@ -109,7 +102,7 @@ describe('Data page', () => {
   });
 
   it('shows no progress indicator for a step under 200 ms', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await page.evaluate(() => {
       (window as unknown as { progressSeen: boolean }).progressSeen = false;
@@ -123,7 +116,7 @@ describe('Data page', () => {
   });
 
   it('imports a GBK CSV export and shows its departments', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await loadThroughPicker(page, 'hospital-gbk.csv');
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('hospital-gbk.csv');
@@ -136,7 +129,7 @@ describe('Data page', () => {
   });
 
   it('exports the department table as CSV with a BOM, to the cent', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await loadThroughPicker(page, 'small.arrow');
     await expect.poll(() => rowTexts(page)).toHaveLength(3);
@@ -151,7 +144,7 @@ describe('Data page', () => {
   });
 
   it('reports §11 data-quality findings per rule, drills down to the rows, and keeps every case', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await loadThroughPicker(page, 'quality.arrow');
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('quality.arrow');

@@ -1,26 +1,18 @@
 // The Grouping page as a trainer uses it (domain §2): load a ruleset and cases, read 入组率 and CMI,
 // open a DRG's cases and walk one case's path, including a CC excluded by the principal diagnosis.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { demoLoaded, launch, openPage } from './browser.ts';
+import { browserPerFile, demoLoaded, openPage } from './browser.ts';
 import { ROOT } from '../../src/engine/node/wasm-build.ts';
 
 const baseUrl = inject('baseUrl');
 const fixture = (name: string) => join(inject('fixtureDir'), name);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 describe('Grouping page', () => {
   it('groups the mini ruleset cases: 入组率 75.00 %, CMI (1.28 + 1.02 + 0.98) ÷ 3 = 1.0933, and explains a case', async () => {
-    const { page, pageErrors } = await openPage(browser, baseUrl);
+    const { page, pageErrors } = await openPage(browser(), baseUrl);
     await page.locator('[data-testid=file-info]').waitFor();
     await page.locator('[data-testid=file-input]').setInputFiles(fixture('mini-cases.arrow'));
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('mini-cases.arrow');
@@ -53,7 +45,7 @@ describe('Grouping page', () => {
   });
 
   it('lists ungrouped cases and explains why, in English too', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await page.locator('[data-testid=file-info]').waitFor();
     await page.locator('[data-testid=file-input]').setInputFiles(fixture('mini-cases.arrow'));
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('mini-cases.arrow');
@@ -71,7 +63,7 @@ describe('Grouping page', () => {
   });
 
   it('a ruleset with problems is refused with each problem listed, and the loaded one stays', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await page.locator('[data-testid=file-info]').waitFor();
     await page.locator('nav a', { hasText: '分组' }).click();
     await page.locator('[data-testid=ruleset-input]').setInputFiles(join(ROOT, 'docs', 'examples', 'mini-ruleset.json'));
@@ -86,7 +78,7 @@ describe('Grouping page', () => {
   });
 
   it('keeps an imported ruleset in the browser: after a reload it is still there and in use; switch and delete', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await page.locator('nav a', { hasText: '分组' }).click();
     await expect.poll(() => page.locator('[data-testid=ruleset-info]').innerText()).toContain('教学规则集');
@@ -107,7 +99,7 @@ describe('Grouping page', () => {
   });
 
   it('builds a ruleset from official tables dropped as CSV files, and groups with it', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await page.locator('[data-testid=file-input]').setInputFiles(fixture('mini-cases.arrow'));
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('mini-cases.arrow');
@@ -121,7 +113,7 @@ describe('Grouping page', () => {
   });
 
   it('shows DIP groups for the demo data and a case\'s DIP path beside its DRG path', async () => {
-    const { page } = await openPage(browser, baseUrl + '#/grouping');
+    const { page } = await openPage(browser(), baseUrl + '#/grouping');
     await expect.poll(() => page.locator('[data-testid=dip-core]').innerText(), { timeout: 20_000 }).not.toBe('0');
     expect(await page.locator('[data-testid=dip-table] tbody tr').count()).toBeGreaterThan(5);
     await page.locator('[data-testid=case-search]').fill('C00000001');

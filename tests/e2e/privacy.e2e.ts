@@ -1,22 +1,14 @@
 // Privacy: every request the page (and its worker) makes goes to the page's own origin; nothing else.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { demoLoaded, launch, openPage } from './browser.ts';
+import { browserPerFile, demoLoaded, openPage } from './browser.ts';
 
 const baseUrl = inject('baseUrl');
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 describe('privacy', () => {
   it('makes no request outside its origin while loading, analysing and switching language', async () => {
-    const { page, requests } = await openPage(browser, baseUrl);
+    const { page, requests } = await openPage(browser(), baseUrl);
     await demoLoaded(page);
     await page.locator('[data-testid=file-input]').setInputFiles(join(inject('fixtureDir'), 'small.arrow'));
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('small.arrow');
@@ -40,7 +32,7 @@ describe('privacy', () => {
   });
 
   it('declares a Content-Security-Policy that only allows its own origin', async () => {
-    const { page } = await openPage(browser, baseUrl);
+    const { page } = await openPage(browser(), baseUrl);
     const csp = await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content');
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("connect-src 'self'");

@@ -1,22 +1,14 @@
 // A region's rules and its weight table chosen together on the Grouping page (domain §3 weights, §5 CMI):
 // the rules load with the weights, the report names unknown codes by line, and a bad table changes nothing.
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { launch, openPage } from './browser.ts';
+import { browserPerFile, openPage } from './browser.ts';
 import { ROOT } from '../../src/engine/node/wasm-build.ts';
 
 const baseUrl = inject('baseUrl');
 const fixture = (name: string) => join(inject('fixtureDir'), name);
-let browser: Browser;
-
-beforeAll(async () => {
-  browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browser = browserPerFile();
 
 /** The mini ruleset as rules published without weights. */
 const mini = JSON.parse(readFileSync(join(ROOT, 'docs', 'examples', 'mini-ruleset.json'), 'utf8'));
@@ -25,7 +17,7 @@ const file = (name: string, text: string, mimeType: string) => ({ name, mimeType
 
 describe('Grouping page: rules + weight table', () => {
   it('CMI = (1.28 + 1.02 + 0.98) ÷ 3 = 1.0933 from the added table; ZZ99 (line 5) unknown; 3 DRGs without a weight', async () => {
-    const { page, pageErrors } = await openPage(browser, baseUrl);
+    const { page, pageErrors } = await openPage(browser(), baseUrl);
     await page.locator('[data-testid=file-info]').waitFor();
     await page.locator('[data-testid=file-input]').setInputFiles(fixture('mini-cases.arrow'));
     await expect.poll(() => page.locator('[data-testid=file-name]').innerText()).toBe('mini-cases.arrow');

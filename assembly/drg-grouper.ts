@@ -4,10 +4,10 @@ import {
   ALWAYS, NO_CODE, UNKNOWN_CODE, UNGROUPED, STEP_AMBIGUITY, SEVERITY_MCC, SEVERITY_CC, SEVERITY_NONE, SEVERITY_NOT_CC,
   REASON_GROUPED, REASON_MISSING_PRINCIPAL_DX, REASON_UNKNOWN_PRINCIPAL_DX, REASON_NO_MDC, REASON_NO_ADRG, REASON_AMBIGUOUS,
   FIELD_AGE_YEARS, FIELD_AGE_DAYS, FIELD_BIRTH_WEIGHT_G, FIELD_SEX, FIELD_LOS, FIELD_DISCHARGE_STATUS, FIELD_DX_COUNT,
-  FIELD_PROC_COUNT, FIELD_PRINCIPAL_DX, FIELD_PRINCIPAL_PROC, FIELD_ALL_DX, FIELD_SECONDARY_DX, FIELD_ALL_PROCS,
+  FIELD_PROC_COUNT, FIELD_ICU_HOURS, FIELD_DEPARTMENT, FIELD_PRINCIPAL_DX, FIELD_PRINCIPAL_PROC, FIELD_ALL_DX, FIELD_SECONDARY_DX, FIELD_ALL_PROCS,
   FIELD_OTHER_PROCS, CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, NULL_TEST_MISSING, NULL_TEST_NEVER,
   OP_END, OP_TRUE, OP_FALSE, OP_NOT, OP_JF, OP_JT, OP_IN_PDX, OP_IN_PPROC, OP_ANY_IN, OP_CMP, OP_CMP_NULL, OP_CMP_FIELD,
-  OP_PRESENT, OP_HITS, OP_HAS_MCC, OP_HAS_CC,
+  OP_PRESENT, OP_HITS, OP_HAS_MCC, OP_HAS_CC, OP_ONE_OF,
 } from './rule-codes';
 import {
   DrgTables, listInfoAt, OP_IN_PDX_RET, OP_IN_PDX_JFRET, OP_IN_PDX_JF, OP_IN_PPROC_RET, OP_IN_PPROC_JFRET,
@@ -29,6 +29,8 @@ export class DrgCases {
   birthWeightG: usize = 0; // i32
   los: usize = 0; // i32
   dischargeStatus: usize = 0; // i32
+  icuHours: usize = 0; // i32, whole hours, -1 missing
+  department: usize = 0; // i32 department value id, -1 missing
 }
 
 /** Output columns (DrgOutput): 18 bytes per case. */
@@ -77,6 +79,8 @@ let cSex: i32 = 0;
 let cBw: i32 = 0;
 let cLos: i32 = 0;
 let cDs: i32 = 0;
+let cIcu: i32 = 0;
+let cDept: i32 = 0;
 /** Membership rows of the principal diagnosis and procedure (the zero row when absent or unknown). */
 let cPdxRow: usize = 0;
 let cPdxRowIdx: i32 = 0;
@@ -149,6 +153,8 @@ function num(f: i32): i32 {
     case FIELD_DISCHARGE_STATUS: return cDs;
     case FIELD_DX_COUNT: return (cPdx != NO_CODE ? 1 : 0) + cSecEnd - cSecStart;
     case FIELD_PROC_COUNT: return (cPp != NO_CODE ? 1 : 0) + cOthEnd - cOthStart;
+    case FIELD_ICU_HOURS: return cIcu;
+    case FIELD_DEPARTMENT: return cDept;
     default: return -1;
   }
 }
@@ -176,6 +182,15 @@ function cmp(a: i32, op: i32, b: i32): bool {
     case CMP_GT: return a > b;
     default: return a >= b; // CMP_GE
   }
+}
+
+/** OP_ONE_OF at pc: the field's value (missing: never) is one of the n values that follow. */
+function oneOf(pc: i32): bool {
+  const a = num(i32At(gProg, pc + 1));
+  if (a < 0) return false;
+  const end = pc + 3 + i32At(gProg, pc + 2);
+  for (let k = pc + 3; k < end; k++) if (i32At(gProg, k) == a) return true;
+  return false;
 }
 
 /** Runs a condition program (OP in ruleset-compile.ts: one accumulator, jumps for and/or), fused form. */
@@ -214,6 +229,7 @@ function run(pc: i32): bool {
       case OP_HITS: acc = hits(pc); pc += 4 + i32At(p, pc + 3); break;
       case OP_HAS_MCC: acc = cHasMcc; pc += 1; break;
       case OP_HAS_CC: acc = cHasCc; pc += 1; break;
+      case OP_ONE_OF: acc = oneOf(pc); pc += 3 + i32At(p, pc + 2); break;
       default: return false; // never emitted by the compiler
     }
   }
@@ -265,15 +281,17 @@ function tryMdcs(t: DrgTables): i32 {
           rDrg = target;
           return REASON_AMBIGUOUS;
         }
+        // The entry (ADRG row) the step tries; the case's ADRG is the step's target.
+        const entry = i32At(t.stepEntry, s);
         if (!test(i32At(t.stepWhen, s))) continue;
-        if (!test(i32At(t.adrgWhen, target))) continue;
+        if (!test(i32At(t.adrgWhen, entry))) continue;
         let drg = -1;
-        const spEnd = i32At(t.adrgSplitEnd, target);
-        for (let sp = i32At(t.adrgSplitStart, target); sp < spEnd; sp++) {
+        const spEnd = i32At(t.adrgSplitEnd, entry);
+        for (let sp = i32At(t.adrgSplitStart, entry); sp < spEnd; sp++) {
           if (test(i32At(t.splitWhen, sp))) { drg = i32At(t.splitDrg, sp); break; }
         }
         if (drg < 0) {
-          drg = i32At(t.adrgFallback, target);
+          drg = i32At(t.adrgFallback, entry);
           if (drg < 0) continue;
         }
         rMdc = m;
@@ -330,6 +348,8 @@ export function drgGroup(tables: usize, cases: usize, out: usize, from: i32, to:
     cBw = i32At(c.birthWeightG, i);
     cLos = i32At(c.los, i);
     cDs = i32At(c.dischargeStatus, i);
+    cIcu = i32At(c.icuHours, i);
+    cDept = i32At(c.department, i);
 
     // §2.6 severity: the first MCC, else the first CC, among secondaries the principal does not exclude.
     const pex = pdx >= 0 ? i32At(pEx, pdx) : -1;

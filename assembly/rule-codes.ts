@@ -4,7 +4,8 @@
 // It lives in assembly/ so a change here rebuilds the core. Numbers only: no types, no functions.
 
 // ----- case fields (condition operands) --------------------------------------------------------------
-// 0–7 number fields (NUMBER_FIELDS order of ruleset-format.ts), 8–9 single codes, 10–13 code lists.
+// 0–9 number fields (NUMBER_FIELDS order of ruleset-format.ts), 10–11 single codes, 12–15 code lists.
+// FIELD_DEPARTMENT holds a value id (compiled departments: 1… a text the rules name, 0 any other, -1 missing).
 export const FIELD_AGE_YEARS = 0;
 export const FIELD_AGE_DAYS = 1;
 export const FIELD_BIRTH_WEIGHT_G = 2;
@@ -13,12 +14,16 @@ export const FIELD_LOS = 4;
 export const FIELD_DISCHARGE_STATUS = 5;
 export const FIELD_DX_COUNT = 6;
 export const FIELD_PROC_COUNT = 7;
-export const FIELD_PRINCIPAL_DX = 8;
-export const FIELD_PRINCIPAL_PROC = 9;
-export const FIELD_ALL_DX = 10;
-export const FIELD_SECONDARY_DX = 11;
-export const FIELD_ALL_PROCS = 12;
-export const FIELD_OTHER_PROCS = 13;
+export const FIELD_ICU_HOURS = 8;
+export const FIELD_DEPARTMENT = 9;
+export const FIELD_PRINCIPAL_DX = 10;
+export const FIELD_PRINCIPAL_PROC = 11;
+export const FIELD_ALL_DX = 12;
+export const FIELD_SECONDARY_DX = 13;
+export const FIELD_ALL_PROCS = 14;
+export const FIELD_OTHER_PROCS = 15;
+/** Value id of a department the rules do not name (FIELD_DEPARTMENT). */
+export const DEPARTMENT_OTHER = 0;
 
 // ----- comparison ops (CMP, CMP_FIELD), in CMP_OPS order ---------------------------------------------
 export const CMP_EQ = 0;
@@ -49,6 +54,7 @@ export const OP_PRESENT = 12; //   field
 export const OP_HITS = 13; //      listField min n list…
 export const OP_HAS_MCC = 14;
 export const OP_HAS_CC = 15;
+export const OP_ONE_OF = 16; //    field n value…    the field equals one of n values (missing → false)
 
 // ----- table values ----------------------------------------------------------------------------------
 /** Program offset meaning "always true" (no program). */

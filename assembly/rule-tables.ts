@@ -2,7 +2,7 @@
 // derived here once per ruleset for speed. Allocates only in drgTablesInit, never while grouping.
 import {
   FIELD_ALL_PROCS, FIELD_OTHER_PROCS, FIELD_PRINCIPAL_PROC, LIST_SPACE_DX, LIST_SPACE_PROC, STEP_ADRG,
-  OP_ANY_IN, OP_CMP, OP_CMP_FIELD, OP_CMP_NULL, OP_END, OP_HAS_CC, OP_HITS, OP_IN_PDX, OP_IN_PPROC, OP_JF, OP_JT, OP_PRESENT,
+  OP_ANY_IN, OP_CMP, OP_CMP_FIELD, OP_CMP_NULL, OP_END, OP_HITS, OP_IN_PDX, OP_IN_PPROC, OP_JF, OP_JT, OP_ONE_OF, OP_PRESENT,
 } from './rule-codes';
 
 /**
@@ -33,6 +33,7 @@ export class DrgTables {
   stepKind: usize = 0; // u8
   stepTarget: usize = 0; // i32
   stepWhen: usize = 0; // i32
+  stepEntry: usize = 0; // i32: the ADRG row (entry) an adrg step tries; adrg*/split tables are per entry
   adrgWhen: usize = 0; // i32
   adrgSplitStart: usize = 0; // i32
   adrgSplitEnd: usize = 0; // i32
@@ -100,7 +101,7 @@ export const LIST_INFO_BYTES: i32 = 32;
  * other X JF t: X_JF jumps to t when X fails. The skipped instruction is left in place, so jumps that land on
  * it still work.
  */
-const OP_FUSED: i32 = OP_HAS_CC + 1;
+const OP_FUSED: i32 = OP_ONE_OF + 1;
 export const OP_IN_PDX_RET: i32 = OP_FUSED;
 export const OP_IN_PDX_JFRET: i32 = OP_FUSED + 1;
 export const OP_IN_PDX_JF: i32 = OP_FUSED + 2;
@@ -126,6 +127,7 @@ function opLength(p: usize, pc: i32): i32 {
   if (op == OP_ANY_IN || op == OP_CMP_NULL) return 3;
   if (op == OP_CMP || op == OP_CMP_FIELD) return 4;
   if (op == OP_HITS) return 4 + i32At(p, pc + 3);
+  if (op == OP_ONE_OF) return 3 + i32At(p, pc + 2);
   return 1;
 }
 
@@ -301,8 +303,8 @@ function buildCandidates(t: DrgTables): bool {
     // Steps are numbered globally; each MDC's are contiguous.
     for (let s = i32At(t.mdcStepStart, m); s < i32At(t.mdcStepEnd, m); s++) {
       markNeeds(t, i32At(t.stepWhen, s), s, sw, t.stepCandDx, t.stepCandProc, t.stepNeedsProc);
-      if (<i32>load<u8>(t.stepKind + <usize>s) == STEP_ADRG && i32At(t.stepTarget, s) >= 0) {
-        markNeeds(t, i32At(t.adrgWhen, i32At(t.stepTarget, s)), s, sw, t.stepCandDx, t.stepCandProc, t.stepNeedsProc);
+      if (<i32>load<u8>(t.stepKind + <usize>s) == STEP_ADRG && i32At(t.stepEntry, s) >= 0) {
+        markNeeds(t, i32At(t.adrgWhen, i32At(t.stepEntry, s)), s, sw, t.stepCandDx, t.stepCandProc, t.stepNeedsProc);
       }
     }
   }

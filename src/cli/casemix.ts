@@ -233,6 +233,9 @@ function rulesetCheck(path: string): number {
   const i = r.value.info;
   console.log(`${basename(path)}: OK — ${i.name} (version ${i.version}${i.region ? `, ${i.region}` : ''})${i.teachingOnly ? ', teaching only' : ''}`);
   console.log(`${i.mdcs} MDCs, ${i.adrgs} ADRGs, ${i.drgs} DRGs, ${formatCount(i.dxCodes, LOCALE)} diagnosis and ${formatCount(i.procCodes, LOCALE)} procedure codes; compiled tables ${formatCount(i.tableBytes, LOCALE)} bytes in ${i.compileMs.toFixed(0)} ms`);
+  // Dead rows are kept and grouped as published: listed, never refusing the ruleset.
+  for (const w of i.warnings) console.log(`warning [${String(w.params?.code ?? w.code)}]: ${w.message}`);
+  if (i.warnings.length) console.log(`${i.warnings.length} warning(s)`);
   return 0;
 }
 
@@ -281,6 +284,8 @@ function rulesetImportChs(path: string, out: string, weights?: string): number {
   if (!ruleset) return 1;
   writeFileSync(out, JSON.stringify(ruleset));
   console.log(`wrote ${out}: ${imported.ruleset.mdcs.length} MDCs, ${imported.ruleset.adrgs.length} ADRGs, ${imported.ruleset.drgs.length} DRGs`);
+  // The check of the written file lists its dead rows; what only the import saw (unused names) is listed here.
+  for (const w of imported.warnings.filter((p) => p.code === 'names.unused')) console.log(`warning [${w.code}]: ${w.where.table}[${String(w.where.row)}]: ${w.message}`);
   return rulesetCheck(out);
 }
 

@@ -31,6 +31,7 @@ export const CASE_COLUMNS: readonly CaseColumnSpec[] = [
   { name: 'principal_proc', kind: 'utf8', required: false, zh: '主要手术操作编码' },
   { name: 'other_procs', kind: 'utf8-list', required: false, zh: '其他手术操作编码' },
   { name: 'vent_hours', kind: 'int', required: false, zh: '有创呼吸机使用时间(小时)' },
+  { name: 'icu_hours', kind: 'float', required: false, zh: '重症监护时长(小时)' }, // regional splits on ICU hours
   { name: 'total_cost', kind: 'float', required: true, zh: '住院总费用' },
   { name: 'drug_cost', kind: 'float', required: false, zh: '药品费' },
   { name: 'consumable_cost', kind: 'float', required: false, zh: '耗材费' },

@@ -23,6 +23,7 @@ export const HEADER_ALIASES: Readonly<Record<string, readonly string[]>> = {
   principal_proc: ['主要手术操作编码', '主要手术编码', '主手术编码', '主要手术及操作编码', '主要手术操作', 'principalproc', 'mainproc'],
   other_procs: ['其他手术操作编码', '其他手术编码', '其他手术及操作编码', '其他手术操作', 'otherprocs'],
   vent_hours: ['有创呼吸机使用时间', '呼吸机使用时间', '呼吸机使用小时', 'venthours'],
+  icu_hours: ['重症监护时长', '重症监护时长小时', '重症监护室时长', 'ICU时长', 'ICU时长小时', 'icuhours'],
   total_cost: ['住院总费用', '总费用', '医疗总费用', '费用合计', 'totalcost'],
   drug_cost: ['药品费', '药费', '药品费用', 'drugcost'],
   consumable_cost: ['耗材费', '材料费', '卫生材料费', '耗材费用', 'consumablecost'],

@@ -124,5 +124,6 @@ function sliceCase(c: CaseColumns, i: number): CaseColumns {
     otherProcs: c.otherProcs.slice(p, q), otherProcsOffsets: Int32Array.of(0, q - p),
     ageYears: c.ageYears.slice(i, i + 1), ageDays: c.ageDays.slice(i, i + 1), sex: c.sex.slice(i, i + 1),
     birthWeightG: c.birthWeightG.slice(i, i + 1), los: c.los.slice(i, i + 1), dischargeStatus: c.dischargeStatus.slice(i, i + 1),
+    icuHours: c.icuHours.slice(i, i + 1), department: c.department.slice(i, i + 1),
   };
 }

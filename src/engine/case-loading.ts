@@ -11,6 +11,7 @@ import {
   placeCodeIds, placeCodeList, placeDayColumn, placeFloat64Column, placeInt32Column, placeInt32OrMissing, placeSex,
   placeUtf8Ids, nullRows, type IdColumn, type IdListColumn,
 } from './column-placement.ts';
+import { icuHoursValue } from '../rules/case-encoding.ts';
 import { encodeSex, type CodeColumns, type GrouperNumbers } from './drg-grouping.ts';
 import type { Block, WasmCore } from './wasm-core.ts';
 
@@ -127,10 +128,12 @@ function grouperColumns(p: TablePlacement, resident: ResidentCaseColumns): { cod
   const codes: CodeColumns = {
     principalDx: p.idsOf('principal_dx'), principalProc: p.idsOf('principal_proc'),
     secondaryDx: p.listOf('secondary_dx'), otherProcs: p.listOf('other_procs'),
+    department: { ids: core.i32(resident.department.ids, rows).slice(), labels: resident.department.labels },
   };
   const numbers: GrouperNumbers = {
     ageYears: p.jsInts('age_years'), ageDays: p.jsInts('age_days'), sex, birthWeightG: p.jsInts('birth_weight_g'),
     los: core.i32(resident.los, rows).slice(), dischargeStatus: core.i32(resident.dischargeStatus, rows).slice(),
+    icuHours: p.wholeHours('icu_hours'),
   };
   return { codes, numbers };
 }
@@ -192,6 +195,17 @@ class TablePlacement {
     const copy = this.core.i32(b, this.rows).slice();
     this.core.free(b);
     return copy;
+  }
+
+  /** An optional number column of hours as whole hours in JavaScript (−1 = missing; a fraction rounds down). */
+  wholeHours(name: string): Int32Array {
+    const v = this.optional(name);
+    const out = new Int32Array(this.rows).fill(-1);
+    if (!v) return out;
+    const values = v.toArray() as ArrayLike<number | bigint>;
+    for (let i = 0; i < this.rows; i++) out[i] = icuHoursValue(Number(values[i]));
+    for (const r of nullRows(v)) out[r] = -1;
+    return out;
   }
 
   /** An optional code column as interned ids in JavaScript (−1 = missing) and its labels. */

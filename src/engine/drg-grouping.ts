@@ -1,6 +1,6 @@
 // From the cases the engine holds to grouper input columns, and from grouper output to the summaries
 // the Grouping page shows (入组率, cases by MDC, the DRG table, reasons). Per-row work runs in Wasm.
-import { createCodeEncoder, encodeSex, type CaseColumns } from '../rules/case-encoding.ts';
+import { createCodeEncoder, createDepartmentEncoder, encodeSex, type CaseColumns } from '../rules/case-encoding.ts';
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import { REASON_CODES, REASON_NAMES } from '../rules/ruleset-format.ts';
 import type { DrgOutput } from './reference/drg-grouper.ts';
@@ -16,6 +16,8 @@ export interface CodeColumns {
   principalProc: { ids: Int32Array; labels: string[] };
   secondaryDx: IdListColumn;
   otherProcs: IdListColumn;
+  /** The department column's interned ids (−1 missing) and labels: conditions may compare it (e.g. ICU). */
+  department: { ids: Int32Array; labels: string[] };
 }
 
 /** Numbers the grouper reads, -1 where missing; sex 1/2/0. */
@@ -26,6 +28,8 @@ export interface GrouperNumbers {
   birthWeightG: Int32Array;
   los: Int32Array;
   dischargeStatus: Int32Array;
+  /** Whole hours in intensive care, −1 missing. */
+  icuHours: Int32Array;
 }
 
 /** out[i] = map[ids[i]] (−1 stays −1), done by the core. */
@@ -59,6 +63,7 @@ export function encodeCases(core: WasmCore, compiled: CompiledRuleset, codes: Co
   const procMap = (labels: string[]) => Int32Array.from(labels, (l) => proc(l));
   const secondary = remapList(core, codes.secondaryDx, dxMap(codes.secondaryDx.labels));
   const others = remapList(core, codes.otherProcs, procMap(codes.otherProcs.labels));
+  const dept = createDepartmentEncoder(compiled);
   return {
     n: codes.principalDx.ids.length,
     principalDx: remap(core, codes.principalDx.ids, dxMap(codes.principalDx.labels)),
@@ -67,6 +72,7 @@ export function encodeCases(core: WasmCore, compiled: CompiledRuleset, codes: Co
     principalProc: remap(core, codes.principalProc.ids, procMap(codes.principalProc.labels)),
     otherProcs: others.ids,
     otherProcsOffsets: others.offsets,
+    department: remap(core, codes.department.ids, Int32Array.from(codes.department.labels, (l) => dept(l))),
     ...numbers,
   };
 }

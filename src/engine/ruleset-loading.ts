@@ -4,6 +4,7 @@ import type { EngineError, Result } from '../shared/errors.ts';
 import { importChsRules } from '../rules/import-chs.ts';
 import { compiledTableBytes, tryCompileRuleset, type CompiledRuleset } from '../rules/ruleset-compile.ts';
 import type { Problem } from '../rules/ruleset-format.ts';
+import { rulesetWarnings } from '../rules/ruleset-validate.ts';
 
 export interface RulesetInfo {
   name: string;
@@ -18,6 +19,8 @@ export interface RulesetInfo {
   procCodes: number;
   tableBytes: number;
   compileMs: number;
+  /** Dead rows and unused names: kept and grouped as written, shown beside the ruleset, never refusing it. */
+  warnings: EngineError[];
 }
 
 export interface PreparedRuleset {
@@ -40,8 +43,14 @@ export function problemError(file: string, p: Problem): EngineError {
   };
 }
 
-/** Validates and compiles a parsed ruleset document. */
-export function prepareRuleset(json: unknown, file: string): Result<PreparedRuleset> {
+/** A ruleset warning (a dead row, an unused name) as a message the UI and CLI show. */
+export function warningError(file: string, p: Problem): EngineError {
+  const e = problemError(file, p);
+  return { ...e, code: 'ruleset.warning', params: { ...e.params, code: p.code } };
+}
+
+/** Validates and compiles a parsed ruleset document; `warnings`, when an importer gives them, replace rulesetWarnings. */
+export function prepareRuleset(json: unknown, file: string, warnings?: readonly Problem[]): Result<PreparedRuleset> {
   const t0 = performance.now();
   const result = tryCompileRuleset(json);
   if (!result.compiled) return { ok: false, errors: result.problems.map((p) => problemError(file, p)) };
@@ -53,6 +62,7 @@ export function prepareRuleset(json: unknown, file: string): Result<PreparedRule
     mdcs: s.mdcCodes.length, adrgs: s.adrgCodes.length, drgs: s.drgCodes.length,
     dxCodes: s.dxCodes.length, procCodes: s.procCodes.length, tableBytes: compiledTableBytes(compiled),
     compileMs: performance.now() - t0,
+    warnings: (warnings ?? rulesetWarnings(json)).map((p) => warningError(file, p)),
   };
   return { ok: true, value: { compiled, info } };
 }
@@ -69,7 +79,7 @@ export function prepareRulesetText(text: string, file: string): Result<PreparedR
   if (isObject(json) && json.format === undefined && 'mdc_order' in json && 'adrgs' in json) {
     const imported = importChsRules(json as never, { name: file.replace(/\.json$/i, '') });
     if (!imported.ruleset) return { ok: false, errors: imported.problems.map((p) => problemError(file, p)) };
-    return prepareRuleset(imported.ruleset, file);
+    return prepareRuleset(imported.ruleset, file, imported.warnings);
   }
   return prepareRuleset(json, file);
 }

@@ -27,7 +27,7 @@ const TABLE_WORDS: readonly TableWord[] = [
   'prog', (t) => t.prog.length,
   'checkWhen', 'checkReason', (t) => t.checkWhen.length,
   'mdcGuard', 'mdcStepStart', 'mdcStepEnd', (t) => t.mdcGuard.length,
-  'stepKind', 'stepTarget', 'stepWhen',
+  'stepKind', 'stepTarget', 'stepWhen', 'stepEntry',
   'adrgWhen', 'adrgSplitStart', 'adrgSplitEnd', 'adrgFallback',
   'splitWhen', 'splitDrg', 'drgAdrg',
   (t) => (t.flags[FLAG_RETRY_EACH_OTHER_PROC] === 1 ? 1 : 0),
@@ -39,7 +39,7 @@ const DERIVED_BYTES_WORD = TABLE_WORDS.length + DERIVED_WORDS - 1;
 /** Case columns in DrgCases order (assembly/drg-grouper.ts). */
 export const DRG_CASE_COLUMNS = [
   'principalDx', 'secondaryDx', 'secondaryDxOffsets', 'principalProc', 'otherProcs', 'otherProcsOffsets',
-  'ageYears', 'ageDays', 'sex', 'birthWeightG', 'los', 'dischargeStatus',
+  'ageYears', 'ageDays', 'sex', 'birthWeightG', 'los', 'dischargeStatus', 'icuHours', 'department',
 ] as const;
 export type DrgCaseColumn = (typeof DRG_CASE_COLUMNS)[number];
 

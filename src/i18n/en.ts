@@ -2,6 +2,7 @@
 // Must hold exactly the keys of zh-CN.ts; the type below makes a missing key a compile error.
 import type { MessageKey } from './zh-CN.ts';
 import { paymentEn } from './payment.en.ts';
+import { regionalEn } from './regional.en.ts';
 import { evaluationEn } from './evaluation.en.ts';
 import { weightsEn } from './weights.en.ts';
 import { comparisonEn } from './comparison.en.ts';
@@ -295,6 +296,7 @@ export const en: Record<MessageKey, string> = {
   'dip.reason.core': 'core combination', 'dip.reason.comprehensive': 'comprehensive group', 'dip.reason.none': 'ungrouped',
   'number.yuan': 'yuan',
   ...paymentEn,
+  ...regionalEn,
   ...evaluationEn,
   ...weightsEn,
   ...comparisonEn,

@@ -2,6 +2,7 @@
 // Every visible string lives here or in en.ts (pages with many strings keep theirs in payment.zh-CN.ts,
 // evaluation.zh-CN.ts …, spread in below); components only call t(key, params).
 import { paymentZhCN } from './payment.zh-CN.ts';
+import { regionalZhCN } from './regional.zh-CN.ts';
 import { evaluationZhCN } from './evaluation.zh-CN.ts';
 import { weightsZhCN } from './weights.zh-CN.ts';
 import { comparisonZhCN } from './comparison.zh-CN.ts';
@@ -295,6 +296,7 @@ export const zhCN = {
   'dip.reason.core': '核心病种', 'dip.reason.comprehensive': '综合病种', 'dip.reason.none': '未入组',
   'number.yuan': '元',
   ...paymentZhCN,
+  ...regionalZhCN,
   ...evaluationZhCN,
   ...weightsZhCN,
   ...comparisonZhCN,

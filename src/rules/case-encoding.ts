@@ -1,5 +1,6 @@
 // Turns a case file's string code columns into the dense id columns the grouper reads (domain §1).
 // Work is per distinct code (memoised, Arrow-dictionary friendly); it never decides anything about groups.
+import { DEPARTMENT_OTHER } from '../../assembly/rule-codes.ts';
 import { NO_CODE, UNKNOWN_CODE, normaliseCode, type CompiledRuleset } from './ruleset-compile.ts';
 
 /** Missing value of every number column (all of them are ≥ 0 when given). */
@@ -22,6 +23,10 @@ export interface CaseColumns {
   birthWeightG: Int32Array;
   los: Int32Array;
   dischargeStatus: Int32Array;
+  /** Whole hours in intensive care, -1 missing. */
+  icuHours: Int32Array;
+  /** Department value id (createDepartmentEncoder): 1… a department the rules name, 0 another, -1 missing. */
+  department: Int32Array;
 }
 
 export type CodeSpaceName = 'dx' | 'proc';
@@ -90,6 +95,24 @@ export function encodeSex(v: string | number | null | undefined): number {
   return 0;
 }
 
+/**
+ * A memoised department text → value id (FIELD_DEPARTMENT): the texts the ruleset's conditions name are 1…,
+ * any other department 0, none -1. Compared like codes: trimmed, upper case (`icu` = `ICU`).
+ */
+export function createDepartmentEncoder(compiled: CompiledRuleset): CodeEncoder {
+  const ids = new Map(compiled.strings.departments.map((d, i) => [d, i + 1]));
+  return (text) => {
+    if (text === null || text === undefined) return MISSING;
+    const t = normaliseCode(text);
+    return t === '' ? MISSING : ids.get(t) ?? DEPARTMENT_OTHER;
+  };
+}
+
+/** ICU hours as the grouper reads them: whole hours (a fraction rounds down), -1 missing or negative. */
+export function icuHoursValue(v: number | null | undefined): number {
+  return v === null || v === undefined || !Number.isFinite(v) || v < 0 ? MISSING : Math.floor(v);
+}
+
 /** Row-oriented input for small data (tests, the teaching UI); large files come as Arrow columns. */
 export interface CaseInput {
   principal_dx: string | null;
@@ -102,12 +125,15 @@ export interface CaseInput {
   birth_weight_g?: number | null;
   los?: number | null;
   discharge_status?: number | null;
+  icu_hours?: number | null;
+  department?: string | null;
 }
 
 /** Encodes a few cases given as records. */
 export function encodeCaseRecords(compiled: CompiledRuleset, cases: readonly CaseInput[]): CaseColumns {
   const dx = createCodeEncoder(compiled, 'dx');
   const proc = createCodeEncoder(compiled, 'proc');
+  const dept = createDepartmentEncoder(compiled);
   const num = (pick: (c: CaseInput) => number | null | undefined) =>
     Int32Array.from(cases, (c) => { const v = pick(c); return v === null || v === undefined || !Number.isFinite(v) ? MISSING : Math.trunc(v); });
   const sec = encodeCodeListColumn(dx, cases.map((c) => c.secondary_dx ?? null));
@@ -126,5 +152,7 @@ export function encodeCaseRecords(compiled: CompiledRuleset, cases: readonly Cas
     birthWeightG: num((c) => c.birth_weight_g),
     los: num((c) => c.los),
     dischargeStatus: num((c) => c.discharge_status),
+    icuHours: Int32Array.from(cases, (c) => icuHoursValue(c.icu_hours)),
+    department: Int32Array.from(cases, (c) => dept(c.department)),
   };
 }

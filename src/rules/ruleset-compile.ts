@@ -3,14 +3,14 @@
 import {
   ADRG_KIND_AMBIGUITY, ADRG_KIND_MEDICAL, ADRG_KIND_NON_OR, ADRG_KIND_SURGICAL, ALWAYS, CMP_EQ, CMP_GE, CMP_GT, CMP_LE, CMP_LT,
   CMP_NE, DIP_CLASSES, DIP_KIND_COMPREHENSIVE, DIP_KIND_CORE, DIP_KIND_NONE, FIELD_AGE_DAYS, FIELD_AGE_YEARS, FIELD_ALL_DX,
-  FIELD_ALL_PROCS, FIELD_BIRTH_WEIGHT_G, FIELD_DISCHARGE_STATUS, FIELD_DX_COUNT, FIELD_LOS, FIELD_OTHER_PROCS,
+  FIELD_ALL_PROCS, FIELD_BIRTH_WEIGHT_G, FIELD_DEPARTMENT, FIELD_DISCHARGE_STATUS, FIELD_DX_COUNT, FIELD_ICU_HOURS, FIELD_LOS, FIELD_OTHER_PROCS,
   FIELD_PRINCIPAL_DX, FIELD_PRINCIPAL_PROC, FIELD_PROC_COUNT, FIELD_SECONDARY_DX, FIELD_SEX, FLAG_RETRY_EACH_OTHER_PROC,
   LIST_SPACE_DX, LIST_SPACE_PROC, NULL_TEST_GIVEN, NULL_TEST_MISSING, NULL_TEST_NEVER, OP_ANY_IN, OP_CMP, OP_CMP_FIELD,
-  OP_CMP_NULL, OP_END, OP_FALSE, OP_HAS_CC, OP_HAS_MCC, OP_HITS, OP_IN_PDX, OP_IN_PPROC, OP_JF, OP_JT, OP_NOT, OP_PRESENT,
+  OP_CMP_NULL, OP_END, OP_FALSE, OP_HAS_CC, OP_HAS_MCC, OP_HITS, OP_IN_PDX, OP_IN_PPROC, OP_JF, OP_JT, OP_NOT, OP_ONE_OF, OP_PRESENT,
   OP_TRUE, SEVERITY_CC, SEVERITY_MCC, SEVERITY_NOT_CC, STEP_ADRG, STEP_AMBIGUITY,
 } from '../../assembly/rule-codes.ts';
 import {
-  DIP_CATEGORY_LENGTH, OR_PROCEDURES_LIST, REASON_CODES, adrgKindOf, fieldCodeSpace,
+  DEFAULT_FAIL_DRG_CODE, DIP_CATEGORY_LENGTH, OR_PROCEDURES_LIST, REASON_CODES, TEXT_VALUE_FIELD, adrgKindOf, adrgOfRow, fieldCodeSpace,
   type AdrgKind, type CmpOp, type Condition, type ListRef, type NumberField, type CodeField, type CodeListField, type Problem, type Ruleset,
 } from './ruleset-format.ts';
 import { validateRuleset } from './ruleset-validate.ts';
@@ -28,7 +28,7 @@ export { ALWAYS, DIP_CLASSES, NO_CODE, STEP_ADRG, STEP_AMBIGUITY, UNKNOWN_CODE }
 export const OP = {
   END: OP_END, TRUE: OP_TRUE, FALSE: OP_FALSE, NOT: OP_NOT, JF: OP_JF, JT: OP_JT, IN_PDX: OP_IN_PDX, IN_PPROC: OP_IN_PPROC,
   ANY_IN: OP_ANY_IN, CMP: OP_CMP, CMP_NULL: OP_CMP_NULL, CMP_FIELD: OP_CMP_FIELD, PRESENT: OP_PRESENT, HITS: OP_HITS,
-  HAS_MCC: OP_HAS_MCC, HAS_CC: OP_HAS_CC,
+  HAS_MCC: OP_HAS_MCC, HAS_CC: OP_HAS_CC, ONE_OF: OP_ONE_OF,
 } as const;
 /** Opcode → name (OP is in opcode order). */
 export const OP_NAMES: readonly string[] = Object.keys(OP);
@@ -37,6 +37,7 @@ export const OP_NAMES: readonly string[] = Object.keys(OP);
 export const FIELD: Readonly<Record<NumberField | CodeField | CodeListField, number>> = {
   age_years: FIELD_AGE_YEARS, age_days: FIELD_AGE_DAYS, birth_weight_g: FIELD_BIRTH_WEIGHT_G, sex: FIELD_SEX, los: FIELD_LOS,
   discharge_status: FIELD_DISCHARGE_STATUS, dx_count: FIELD_DX_COUNT, proc_count: FIELD_PROC_COUNT,
+  icu_hours: FIELD_ICU_HOURS, department: FIELD_DEPARTMENT,
   principal_dx: FIELD_PRINCIPAL_DX, principal_proc: FIELD_PRINCIPAL_PROC,
   all_dx: FIELD_ALL_DX, secondary_dx: FIELD_SECONDARY_DX, all_procs: FIELD_ALL_PROCS, other_procs: FIELD_OTHER_PROCS,
 };
@@ -66,6 +67,10 @@ export interface CompiledRuleset {
     mdcNames: string[];
     adrgCodes: string[];
     adrgNames: string[];
+    /** Per ADRG row (entry id): its code as written; `AH1_2` for an alternative entry of AH1. */
+    entryCodes: string[];
+    /** Department value ids 1… (FIELD_DEPARTMENT): the normalised texts the conditions name; 0 = any other. */
+    departments: string[];
     drgCodes: string[];
     drgNames: string[];
     listNames: string[];
@@ -86,6 +91,8 @@ export interface CompiledRuleset {
   procFallbackLengths: number[];
   /** DIP diagnosis key (normalised, e.g. `K80.1`) → DIP key id; read by the DIP key encoder (src/rules/dip-encoding.ts). */
   dipKeyLookup: Map<string, number>;
+  /** The DRG codes printed for an ungrouped case: no MDC took it (ungroupable), or its MDC no ADRG (mdcOnly). */
+  failCodes: { ungroupable: string; mdcOnly: string };
   tables: CompiledTables;
 }
 
@@ -110,14 +117,20 @@ export interface CompiledTables {
   mdcStepStart: Int32Array;
   mdcStepEnd: Int32Array;
   stepKind: Uint8Array;
-  /** ADRG id (adrg step) or DRG id (ambiguity step). */
+  /** ADRG id (adrg step: the case's ADRG when it matches) or DRG id (ambiguity step). */
   stepTarget: Int32Array;
   stepWhen: Int32Array;
+  /** ADRG row (entry id) an adrg step tries, -1 for an ambiguity step. Entry = ADRG id unless the ruleset
+   * writes an ADRG as several alternative entries (`adrg` on a row). */
+  stepEntry: Int32Array;
+  /** Per entry id (ADRG row, document order): condition, splits, fallback and the ADRG it defines. */
   adrgWhen: Int32Array;
   adrgSplitStart: Int32Array;
   adrgSplitEnd: Int32Array;
-  /** DRG id, or -1: no split matched → the ADRG did not match. */
+  /** DRG id, or -1: no split matched → the entry did not match. */
   adrgFallback: Int32Array;
+  entryAdrg: Int32Array;
+  /** Per ADRG id. */
   adrgKind: Uint8Array;
   splitWhen: Int32Array;
   splitDrg: Int32Array;
@@ -213,6 +226,7 @@ function compileValid(rs: Ruleset): CompiledRuleset {
   // After the conditions: a map target unknown to the dictionary gets its id here.
   const lookups = compileLookups(rs, dict.dx, dict.proc);
   const lists = programs.listTables();
+  const fail = rs.fail_drg_codes ?? {};
   const procFallbackLengths = rs.code_matching?.proc?.fallback_lengths ?? [];
   const dip = compileDip(rs, dict.dx.codes, dict.proc.codes, procFallbackLengths);
 
@@ -224,6 +238,7 @@ function compileValid(rs: Ruleset): CompiledRuleset {
       dxCodes: dict.dx.codes, dxNames: dict.dx.names, procCodes: dict.proc.codes, procNames: dict.proc.names,
       mdcCodes: rs.mdcs.map((m) => m.code), mdcNames: rs.mdcs.map((m) => m.name ?? ''),
       adrgCodes: groups.adrgCodes, adrgNames: groups.adrgNames, drgCodes: groups.drgCodes, drgNames: groups.drgNames,
+      entryCodes: rs.adrgs.map((a) => a.code), departments: programs.departments,
       listNames: lists.names, exclusionTables: dict.exclusionTables,
       checkNotes: checks.map((c) => c.note ?? ''),
       ...dip.strings,
@@ -233,6 +248,7 @@ function compileValid(rs: Ruleset): CompiledRuleset {
     dxFallbackLengths: rs.code_matching?.dx?.fallback_lengths ?? [],
     procFallbackLengths,
     dipKeyLookup: dip.keyLookup,
+    failCodes: { ungroupable: fail.ungroupable ?? DEFAULT_FAIL_DRG_CODE, mdcOnly: fail.mdc_only ?? DEFAULT_FAIL_DRG_CODE },
     tables: {
       ...dictionaryTables(dict),
       listStart: lists.start, listEnd: lists.end, listSpace: lists.space, listIds: lists.ids,
@@ -333,6 +349,8 @@ class ProgramWriter {
   private readonly listNames: string[] = [];
   private readonly listSpaces: number[] = [];
   private readonly listContents: Int32Array[] = [];
+  /** Department texts the conditions name (normalised); value id = index + 1. */
+  readonly departments: string[] = [];
 
   constructor(private readonly rs: Ruleset, private readonly dx: CodeSpace, private readonly proc: CodeSpace) {}
 
@@ -382,6 +400,15 @@ class ProgramWriter {
     return this.listIndex(ref, fieldCodeSpace(f));
   }
 
+  /** A constant as the grouper compares it: department texts become value ids (1…), numbers stay. */
+  private value(f: NumberField, v: number | string): number {
+    if (f !== TEXT_VALUE_FIELD) return v as number;
+    const text = normaliseCode(String(v));
+    let i = this.departments.indexOf(text);
+    if (i < 0) i = this.departments.push(text) - 1;
+    return i + 1;
+  }
+
   private emit(c: Condition): void {
     const prog = this.prog;
     if (c === true) { prog.push(OP_TRUE); return; }
@@ -402,6 +429,11 @@ class ProgramWriter {
       if (v === null) prog.push(OP_CMP_NULL, FIELD[f], op === '==' ? NULL_TEST_MISSING : op === '!=' ? NULL_TEST_GIVEN : NULL_TEST_NEVER);
       else if (typeof v === 'object') prog.push(OP_CMP_FIELD, FIELD[f], CMP_OP_CODE[op], FIELD[v.field]);
       else prog.push(OP_CMP, FIELD[f], CMP_OP_CODE[op], v);
+      return;
+    }
+    if ('one_of' in c) {
+      const [f, values] = c.one_of;
+      prog.push(OP_ONE_OF, FIELD[f], values.length, ...values.map((v) => this.value(f, v)));
       return;
     }
     if ('present' in c) { prog.push(OP_PRESENT, FIELD[c.present]); return; }
@@ -429,9 +461,15 @@ class ProgramWriter {
   }
 }
 
-/** ADRG, split and DRG tables as they are built. ADRG and DRG ids follow the document; ambiguity groups are appended to both. */
+/**
+ * ADRG, entry, split and DRG tables as they are built. Entry ids are the ADRG rows in document order; ADRG ids
+ * the distinct ADRGs those rows define, in order of first row; DRG ids follow the document; ambiguity groups
+ * are appended to ADRGs and DRGs.
+ */
 class GroupTables {
   readonly adrgIds = new Map<string, number>();
+  readonly entryIds = new Map<string, number>();
+  readonly entryAdrg: number[];
   readonly drgIds = new Map<string, number>();
   readonly adrgCodes: string[];
   readonly adrgNames: string[];
@@ -451,11 +489,20 @@ class GroupTables {
   readonly drgMeanCost: number[];
 
   constructor(rs: Ruleset) {
-    rs.adrgs.forEach((a, i) => this.adrgIds.set(a.code, i));
+    this.adrgCodes = [];
+    this.adrgNames = [];
+    this.adrgKind = [];
+    for (const a of rs.adrgs) {
+      const code = adrgOfRow(a);
+      if (this.adrgIds.has(code)) continue;
+      this.adrgIds.set(code, this.adrgCodes.length);
+      this.adrgCodes.push(code);
+      this.adrgNames.push(a.name ?? '');
+      this.adrgKind.push(ADRG_KIND[adrgKindOf({ ...a, code })]);
+    }
+    rs.adrgs.forEach((a, i) => this.entryIds.set(a.code, i));
+    this.entryAdrg = rs.adrgs.map((a) => this.adrgIds.get(adrgOfRow(a))!);
     rs.drgs.forEach((d, i) => this.drgIds.set(d.code, i));
-    this.adrgCodes = rs.adrgs.map((a) => a.code);
-    this.adrgNames = rs.adrgs.map((a) => a.name ?? '');
-    this.adrgKind = rs.adrgs.map((a) => ADRG_KIND[adrgKindOf(a)]);
     this.drgCodes = rs.drgs.map((d) => d.code);
     this.drgNames = rs.drgs.map((d) => d.name ?? '');
     this.drgAdrg = rs.drgs.map((d) => this.adrgIds.get(d.adrg) ?? -1);
@@ -466,23 +513,23 @@ class GroupTables {
   }
 
   /** The DRG id of an ambiguity group; the first use adds it as an ADRG and a DRG of its own. */
-  ambiguityDrg(code: string): number {
+  ambiguityDrg(code: string, name = ''): number {
     const known = this.drgIds.get(code);
     if (known !== undefined) return known;
     const adrg = this.adrgCodes.length;
     this.adrgIds.set(code, adrg);
-    this.adrgCodes.push(code); this.adrgNames.push(''); this.adrgKind.push(ADRG_KIND.ambiguity);
-    this.adrgWhen.push(ALWAYS); this.adrgSplitStart.push(0); this.adrgSplitEnd.push(0); this.adrgFallback.push(-1);
+    this.adrgCodes.push(code); this.adrgNames.push(name); this.adrgKind.push(ADRG_KIND.ambiguity);
     const drg = this.drgCodes.length;
     this.drgIds.set(code, drg);
-    this.drgCodes.push(code); this.drgNames.push(''); this.drgAdrg.push(adrg); this.drgAmbiguous.push(1);
+    this.drgCodes.push(code); this.drgNames.push(name); this.drgAdrg.push(adrg); this.drgAmbiguous.push(1);
     this.drgWeight.push(NaN); this.drgMeanLos.push(NaN); this.drgMeanCost.push(NaN);
     return drg;
   }
 
-  tables(): Pick<CompiledTables, 'adrgWhen' | 'adrgSplitStart' | 'adrgSplitEnd' | 'adrgFallback' | 'adrgKind' | 'splitWhen' | 'splitDrg' |
-    'drgAdrg' | 'drgWeight' | 'drgMeanLos' | 'drgMeanCost' | 'drgAmbiguous'> {
+  tables(): Pick<CompiledTables, 'adrgWhen' | 'adrgSplitStart' | 'adrgSplitEnd' | 'adrgFallback' | 'entryAdrg' | 'adrgKind' | 'splitWhen' |
+    'splitDrg' | 'drgAdrg' | 'drgWeight' | 'drgMeanLos' | 'drgMeanCost' | 'drgAmbiguous'> {
     return {
+      entryAdrg: Int32Array.from(this.entryAdrg),
       adrgWhen: Int32Array.from(this.adrgWhen),
       adrgSplitStart: Int32Array.from(this.adrgSplitStart),
       adrgSplitEnd: Int32Array.from(this.adrgSplitEnd),
@@ -520,23 +567,27 @@ function compileAdrgs(rs: Ruleset, programs: ProgramWriter): GroupTables {
 }
 
 /** Each MDC's guard and its steps (ADRGs tried, ambiguity groups), in document order. */
-function compileMdcs(rs: Ruleset, programs: ProgramWriter, groups: GroupTables): Pick<CompiledTables, 'mdcGuard' | 'mdcStepStart' | 'mdcStepEnd' | 'stepKind' | 'stepTarget' | 'stepWhen'> {
+function compileMdcs(rs: Ruleset, programs: ProgramWriter, groups: GroupTables): Pick<CompiledTables, 'mdcGuard' | 'mdcStepStart' | 'mdcStepEnd' | 'stepKind' | 'stepTarget' | 'stepWhen' | 'stepEntry'> {
   const mdcGuard: number[] = [];
   const mdcStepStart: number[] = [];
   const mdcStepEnd: number[] = [];
   const stepKind: number[] = [];
   const stepTarget: number[] = [];
   const stepWhen: number[] = [];
+  const stepEntry: number[] = [];
   for (const m of rs.mdcs) {
     mdcGuard.push(programs.program(m.guard));
     mdcStepStart.push(stepKind.length);
     for (const s of m.steps) {
       if ('adrg' in s) {
+        const entry = groups.entryIds.get(s.adrg) ?? -1;
         stepKind.push(STEP_ADRG);
-        stepTarget.push(groups.adrgIds.get(s.adrg) ?? -1);
+        stepTarget.push(entry >= 0 ? groups.entryAdrg[entry]! : -1);
+        stepEntry.push(entry);
       } else {
         stepKind.push(STEP_AMBIGUITY);
-        stepTarget.push(groups.ambiguityDrg(s.ambiguity));
+        stepTarget.push(groups.ambiguityDrg(s.ambiguity, s.name));
+        stepEntry.push(-1);
       }
       stepWhen.push(programs.program(s.when));
     }
@@ -549,6 +600,7 @@ function compileMdcs(rs: Ruleset, programs: ProgramWriter, groups: GroupTables):
     stepKind: Uint8Array.from(stepKind),
     stepTarget: Int32Array.from(stepTarget),
     stepWhen: Int32Array.from(stepWhen),
+    stepEntry: Int32Array.from(stepEntry),
   };
 }
 

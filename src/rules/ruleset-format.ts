@@ -46,7 +46,13 @@ export interface Ruleset {
   /** When a case ends 0000 and has other procedures, group it again with each of them alone as
    * its only procedure; the first that groups wins (some regional groupers do this). */
   retry_each_other_procedure?: boolean;
+  /** The DRG codes a region reports for a case no MDC takes (`ungroupable`) and for one whose MDC
+   * matched but none of its ADRGs (`mdc_only`); both "0000" when absent. Output only. */
+  fail_drg_codes?: { ungroupable?: string; mdc_only?: string };
 }
+
+/** The DRG code of an ungrouped case when the ruleset names none. */
+export const DEFAULT_FAIL_DRG_CODE = '0000';
 
 export interface RulesetMeta {
   name: string;
@@ -158,6 +164,8 @@ export interface AmbiguityStep {
   ambiguity: string;
   /** When it applies; `false` switches it off. Usually "has a valid OR procedure". */
   when: Condition;
+  /** Its name (e.g. a region's drg_names["BQY"]). */
+  name?: string;
 }
 
 export type AdrgKind = 'surgical' | 'non_or' | 'medical';
@@ -165,8 +173,11 @@ export type AdrgKind = 'surgical' | 'non_or' | 'medical';
 export interface AdrgRule {
   /** Where this entry comes from (publication, or `unverified`). */
   source?: string;
-  /** Three characters: MDC letter, type letter, digit (§2). */
+  /** Three characters: MDC letter, type letter, digit (§2); for an alternative entry its own label (`AH1_2`). */
   code: string;
+  /** Set on an alternative entry (定义) of an ADRG written as several rows: the ADRG it defines (`AH1`). Steps
+   * name the entry; a case it takes gets this ADRG, and its DRGs belong to it. */
+  adrg?: string;
   name?: string;
   /** Derived from the type letter when absent (A–J surgical, K–Q non-OR, R–Z medical). */
   kind?: AdrgKind;
@@ -237,7 +248,10 @@ export type CodeListField = 'all_dx' | 'secondary_dx' | 'all_procs' | 'other_pro
 /** Numbers of the case. sex: 1 male, 2 female (0 = unknown = missing). dx_count counts the
  * principal diagnosis too. Missing values compare false except with `!=`. */
 export type NumberField =
-  | 'age_years' | 'age_days' | 'birth_weight_g' | 'sex' | 'los' | 'discharge_status' | 'dx_count' | 'proc_count';
+  | 'age_years' | 'age_days' | 'birth_weight_g' | 'sex' | 'los' | 'discharge_status' | 'dx_count' | 'proc_count'
+  | 'icu_hours' | 'department';
+/** The one field whose values are texts (the case's department, e.g. `ICU`): tested with `one_of`, or cmp with null. */
+export const TEXT_VALUE_FIELD = 'department';
 export type CmpOp = '==' | '!=' | '<' | '<=' | '>' | '>=';
 
 /** A list operand: a list name (`$or_procedures` = the OR procedures of the dictionary) or literal codes. */
@@ -247,7 +261,9 @@ export type ListRef = string | { codes: string[] };
  * A boolean condition tree. Exactly one key per object.
  * - `in`: the code field is in the list; `any_in`: some code of the list field is in the list.
  * - `has_code`: shorthand for `any_in` with one literal code.
- * - `cmp`: number field against a number, `null` (== null: missing; != null: present) or another field.
+ * - `cmp`: number field against a number, `null` (== null: missing; != null: present) or another field;
+ *   `department` only against `null` (its texts are tested with `one_of`).
+ * - `one_of`: the field equals one of the values (discharge status in {2, 5}; department in {ICU, CCU}).
  * - `present`: code field given / list field non-empty / number field given and non-zero.
  * - `hits_at_least`: at least n of the lists each contain some code of the field (multi-site trauma).
  * - `has_mcc` / `has_cc`: some secondary diagnosis is MCC (CC), not excluded by the principal (§2.6).
@@ -261,6 +277,7 @@ export type Condition =
   | { any_in: [CodeListField, ListRef] }
   | { has_code: [CodeListField | CodeField, string] }
   | { cmp: [NumberField, CmpOp, number | null | { field: NumberField }] }
+  | { one_of: [NumberField, (number | string)[]] }
   | { present: CodeField | CodeListField | NumberField }
   | { hits_at_least: [CodeListField, ListRef[], number] }
   | { has_mcc: boolean }
@@ -269,10 +286,10 @@ export type Condition =
 export const CODE_FIELDS: readonly CodeField[] = ['principal_dx', 'principal_proc'];
 export const CODE_LIST_FIELDS: readonly CodeListField[] = ['all_dx', 'secondary_dx', 'all_procs', 'other_procs'];
 export const NUMBER_FIELDS: readonly NumberField[] = [
-  'age_years', 'age_days', 'birth_weight_g', 'sex', 'los', 'discharge_status', 'dx_count', 'proc_count',
+  'age_years', 'age_days', 'birth_weight_g', 'sex', 'los', 'discharge_status', 'dx_count', 'proc_count', 'icu_hours', 'department',
 ];
 export const CMP_OPS: readonly CmpOp[] = ['==', '!=', '<', '<=', '>', '>='];
-export const CONDITION_KEYS = ['and', 'or', 'not', 'in', 'any_in', 'has_code', 'cmp', 'present', 'hits_at_least', 'has_mcc', 'has_cc'] as const;
+export const CONDITION_KEYS = ['and', 'or', 'not', 'in', 'any_in', 'has_code', 'cmp', 'one_of', 'present', 'hits_at_least', 'has_mcc', 'has_cc'] as const;
 /** The built-in list of valid OR procedures (procedures with `or: true`). */
 export const OR_PROCEDURES_LIST = '$or_procedures';
 
@@ -288,7 +305,13 @@ export function adrgKindOf(adrg: AdrgRule): AdrgKind {
   return t <= 'J' ? 'surgical' : t <= 'Q' ? 'non_or' : 'medical';
 }
 
-/** A problem found in a ruleset (or in a file being imported). Any problem refuses the ruleset. */
+/** The ADRG an ADRG row stands for: its `adrg` when it is an alternative entry, else its own code. */
+export function adrgOfRow(row: Pick<AdrgRule, 'code' | 'adrg'>): string {
+  return row.adrg ?? row.code;
+}
+
+/** A problem found in a ruleset (or in a file being imported). Any problem refuses the ruleset; a warning
+ * (same shape, from `rulesetWarnings`) never does. */
 export interface Problem {
   code: string;
   message: string;

@@ -2,7 +2,7 @@
 // It never repairs or guesses: a ruleset with any problem is refused whole by the compiler.
 import {
   CHECK_REASONS, CMP_OPS, CODE_FIELDS, CODE_LIST_FIELDS, CONDITION_KEYS, DIP_CATEGORY_LENGTH, DIP_DX_KEY_LENGTH,
-  DIP_PROCEDURE_CLASSES, NUMBER_FIELDS, OR_PROCEDURES_LIST, RULESET_FORMAT,
+  DIP_PROCEDURE_CLASSES, NUMBER_FIELDS, OR_PROCEDURES_LIST, RULESET_FORMAT, TEXT_VALUE_FIELD,
   type Problem,
 } from './ruleset-format.ts';
 
@@ -32,11 +32,14 @@ export function validateRuleset(json: Json): Problem[] {
 
   const adrgByCode = new Map<string, Row>();
   for (const a of adrgs) adrgByCode.set(a.code as string, a);
+  // The ADRGs: every row's own code, or the ADRG an alternative entry (`adrg`) defines.
+  const adrgCodes = new Set<string>();
+  for (const a of adrgs) adrgCodes.add(isStr(a.adrg) ? a.adrg : (a.code as string));
   const drgByCode = new Map<string, Row>();
   for (const d of drgs) drgByCode.set(d.code as string, d);
-  checkDrgs(v, drgs, adrgByCode);
-  for (const a of adrgs) checkAdrg(v, a, drgByCode);
-  for (const m of mdcs) checkMdc(v, m, adrgByCode);
+  checkDrgs(v, drgs, adrgCodes);
+  for (const a of adrgs) checkAdrg(v, a, drgByCode, adrgByCode);
+  for (const m of mdcs) checkMdc(v, m, adrgByCode, adrgCodes);
   checkChecks(v, json.checks);
 
   const reach = dipReach(json, diagnoses, procedures);
@@ -101,6 +104,10 @@ class Checker {
       case 'cmp':
         if (!Array.isArray(v) || v.length !== 3) return badShape('[number field, op, value]');
         return this.comparison(v, table, row, at);
+      case 'one_of':
+        if (!Array.isArray(v) || v.length !== 2 || !Array.isArray(v[1])) return badShape('[field, [values]]');
+        if (field(v[0], NUMBER_FIELDS, 'number field', `${at}[0]`)) (v[1] as Json[]).forEach((x, i) => this.value(v[0] as string, x, table, row, `${at}[1][${i}]`));
+        return;
       case 'present':
         field(v, [...CODE_FIELDS, ...CODE_LIST_FIELDS, ...NUMBER_FIELDS], 'field', at);
         return;
@@ -117,14 +124,21 @@ class Checker {
     }
   }
 
-  /** The operands of `cmp`: [number field, op, integer ≥ 0 | null | {field}]. */
+  /** The operands of `cmp`: [number field, op, integer ≥ 0 | null | {field}]; department only with null. */
   private comparison(v: Json[], table: string, row: string | number, at: string): void {
-    this.field(v[0], NUMBER_FIELDS, 'number field', table, row, `${at}[0]`);
+    const known = this.field(v[0], NUMBER_FIELDS, 'number field', table, row, `${at}[0]`);
     if (!CMP_OPS.includes(v[1] as never)) this.add('cond.bad_op', `"${String(v[1])}" is not one of ${CMP_OPS.join(' ')}`, table, row, `${at}[1]`);
     const b = v[2];
     if (b === null) { if (v[1] !== '==' && v[1] !== '!=') this.add('cond.bad_op', 'only == and != compare with null', table, row, `${at}[1]`); }
+    else if (v[0] === TEXT_VALUE_FIELD || (isObj(b) && b.field === TEXT_VALUE_FIELD)) this.add('cond.bad_value', `${TEXT_VALUE_FIELD} is a text: test it with {"one_of": ["${TEXT_VALUE_FIELD}", ["ICU"]]}`, table, row, `${at}[2]`);
     else if (isObj(b)) this.field(b.field, NUMBER_FIELDS, 'number field', table, row, `${at}[2].field`);
-    else if (!Number.isInteger(b) || (b as number) < 0 || (b as number) > 2 ** 31 - 1) this.add('cond.bad_value', 'compare with an integer ≥ 0, null or {"field": …}', table, row, `${at}[2]`);
+    else if (known) this.value(v[0] as string, b, table, row, `${at}[2]`);
+  }
+
+  /** A constant a field is compared with: a text for department, else an integer ≥ 0. */
+  private value(f: string, x: Json, table: string, row: string | number, p: string): void {
+    if (f === TEXT_VALUE_FIELD) { if (!isStr(x) || x.trim() === '') this.add('cond.bad_value', `${TEXT_VALUE_FIELD} compares with a non-empty text, got ${JSON.stringify(x)}`, table, row, p); }
+    else if (!Number.isInteger(x) || (x as number) < 0 || (x as number) > 2 ** 31 - 1) this.add('cond.bad_value', `compare ${f} with an integer ≥ 0, null or {"field": …}, got ${JSON.stringify(x)}`, table, row, p);
   }
 
   private field(f: Json, allowed: readonly string[], what: string, table: string, row: string | number, p: string): boolean {
@@ -190,11 +204,11 @@ function checkLists(v: Checker, lists: Json): void {
   }
 }
 
-function checkDrgs(v: Checker, drgs: Row[], adrgByCode: Map<string, Row>): void {
+function checkDrgs(v: Checker, drgs: Row[], adrgCodes: Set<string>): void {
   for (const d of drgs) {
     const code = d.code as string;
     if (!isStr(d.adrg)) v.add('field.missing', `DRG "${code}" needs its "adrg"`, 'drgs', code, 'adrg');
-    else if (!adrgByCode.has(d.adrg)) v.add('ref.adrg_undefined', `DRG "${code}" belongs to ADRG "${d.adrg}", which is not defined`, 'drgs', code, 'adrg');
+    else if (!adrgCodes.has(d.adrg)) v.add('ref.adrg_undefined', `DRG "${code}" belongs to ADRG "${d.adrg}", which is not defined`, 'drgs', code, 'adrg');
     for (const f of ['weight', 'mean_los', 'mean_cost']) {
       const x = d[f];
       if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x) || x < 0)) v.add('field.type', `${f} must be a number ≥ 0`, 'drgs', code, f);
@@ -202,34 +216,38 @@ function checkDrgs(v: Checker, drgs: Row[], adrgByCode: Map<string, Row>): void 
   }
 }
 
-/** An ADRG: kind, condition, splits (each reachable, each giving one of its own DRGs) and fallback. */
-function checkAdrg(v: Checker, a: Row, drgByCode: Map<string, Row>): void {
+/** An ADRG row: kind, entry, condition, splits (each giving one of its own DRGs) and fallback. Dead rows are warnings. */
+function checkAdrg(v: Checker, a: Row, drgByCode: Map<string, Row>, adrgByCode: Map<string, Row>): void {
   const code = a.code as string;
+  if (a.adrg !== undefined) {
+    const base = adrgByCode.get(a.adrg as string);
+    if (!isStr(a.adrg) || a.adrg.trim() === '') v.add('field.type', 'adrg (the ADRG this entry defines) must be an ADRG code', 'adrgs', code, 'adrg');
+    else if (base && base !== a && base.adrg !== undefined && base.adrg !== a.adrg) v.add('ref.adrg_undefined', `entry "${code}" defines ADRG "${a.adrg}", which is itself an entry of "${String(base.adrg)}"`, 'adrgs', code, 'adrg');
+  }
+  const own = isStr(a.adrg) ? a.adrg : code;
   if (a.kind !== undefined && !['surgical', 'non_or', 'medical'].includes(a.kind as string)) v.add('field.type', 'kind must be surgical, non_or or medical', 'adrgs', code, 'kind');
   if (a.when === undefined) v.add('field.missing', `ADRG "${code}" needs "when"`, 'adrgs', code, 'when');
   else v.condition(a.when, 'adrgs', code, 'when');
   if (!Array.isArray(a.splits)) { v.add('field.missing', `ADRG "${code}" needs "splits" (an array)`, 'adrgs', code, 'splits'); return; }
-  let unconditional = -1;
   a.splits.forEach((s, i) => {
     const at = `splits[${i}]`;
     if (!isObj(s) || !isStr(s.drg)) { v.add('split.bad', 'a split is {"drg": code, "when"?: condition}', 'adrgs', code, at); return; }
-    if (unconditional >= 0) v.add('split.unreachable', `split ${i} (${s.drg}) comes after split ${unconditional}, which always matches`, 'adrgs', code, at);
-    if (s.when === undefined || s.when === true) unconditional = unconditional >= 0 ? unconditional : i;
-    else v.condition(s.when, 'adrgs', code, `${at}.when`);
+    if (s.when !== undefined) v.condition(s.when, 'adrgs', code, `${at}.when`);
     const drg = drgByCode.get(s.drg);
     if (!drg) v.add('ref.drg_undefined', `split ${i} gives DRG "${s.drg}", which is not in the DRG table`, 'adrgs', code, `${at}.drg`);
-    else if (drg.adrg !== code) v.add('split.wrong_adrg', `split ${i} gives DRG "${s.drg}", which belongs to ADRG "${String(drg.adrg)}"`, 'adrgs', code, `${at}.drg`);
+    else if (drg.adrg !== own) v.add('split.wrong_adrg', `split ${i} gives DRG "${s.drg}", which belongs to ADRG "${String(drg.adrg)}", not ${own}`, 'adrgs', code, `${at}.drg`);
   });
   if (a.fallback !== undefined) {
+    const drg = isStr(a.fallback) ? drgByCode.get(a.fallback) : undefined;
     if (!isStr(a.fallback)) v.add('field.type', 'fallback must be a DRG code', 'adrgs', code, 'fallback');
-    else if (!drgByCode.has(a.fallback)) v.add('ref.drg_undefined', `fallback DRG "${a.fallback}" is not in the DRG table`, 'adrgs', code, 'fallback');
-    else if (unconditional >= 0) v.add('split.unreachable', `fallback "${a.fallback}" can never be used: split ${unconditional} always matches`, 'adrgs', code, 'fallback');
+    else if (!drg) v.add('ref.drg_undefined', `fallback DRG "${a.fallback}" is not in the DRG table`, 'adrgs', code, 'fallback');
+    else if (drg.adrg !== own) v.add('split.wrong_adrg', `fallback DRG "${a.fallback}" belongs to ADRG "${String(drg.adrg)}", not ${own}`, 'adrgs', code, 'fallback');
   }
   if (a.splits.length === 0 && a.fallback === undefined) v.add('split.empty', `ADRG "${code}" has no splits and no fallback: it can never group`, 'adrgs', code, 'splits');
 }
 
 /** An MDC: guard and steps (an ADRG tried, or an ambiguity group with its own code). */
-function checkMdc(v: Checker, m: Row, adrgByCode: Map<string, Row>): void {
+function checkMdc(v: Checker, m: Row, adrgByCode: Map<string, Row>, adrgCodes: Set<string>): void {
   const code = m.code as string;
   if (m.guard === undefined) v.add('field.missing', `MDC "${code}" needs "guard"`, 'mdcs', code, 'guard');
   else v.condition(m.guard, 'mdcs', code, 'guard');
@@ -242,7 +260,8 @@ function checkMdc(v: Checker, m: Row, adrgByCode: Map<string, Row>): void {
     } else if (isObj(s) && isStr(s.ambiguity)) {
       if (s.when === undefined) v.add('field.missing', 'an ambiguity step needs "when" (false switches it off)', 'mdcs', code, `${at}.when`);
       else v.condition(s.when, 'mdcs', code, `${at}.when`);
-      if (adrgByCode.has(s.ambiguity)) v.add('code.duplicate', `ambiguity group "${s.ambiguity}" has the code of an ADRG`, 'mdcs', code, `${at}.ambiguity`);
+      if (s.name !== undefined && !isStr(s.name)) v.add('field.type', 'name must be a string', 'mdcs', code, `${at}.name`);
+      if (adrgByCode.has(s.ambiguity) || adrgCodes.has(s.ambiguity)) v.add('code.duplicate', `ambiguity group "${s.ambiguity}" has the code of an ADRG`, 'mdcs', code, `${at}.ambiguity`);
     } else v.add('step.bad', 'a step is {"adrg": code} or {"ambiguity": code, "when": condition}', 'mdcs', code, at);
   });
 }
@@ -339,4 +358,37 @@ function checkSettings(v: Checker, json: Row): void {
   }
   if (json.retry_each_other_procedure !== undefined && typeof json.retry_each_other_procedure !== 'boolean')
     v.add('field.type', 'retry_each_other_procedure must be true or false', 'ruleset', undefined, 'retry_each_other_procedure');
+  const fail = json.fail_drg_codes;
+  if (fail !== undefined) {
+    if (!isObj(fail)) v.add('field.type', 'fail_drg_codes must be {"ungroupable"?: code, "mdc_only"?: code}', 'fail_drg_codes');
+    else for (const [k, c] of Object.entries(fail)) {
+      if (k !== 'ungroupable' && k !== 'mdc_only') v.add('field.unknown', `fail_drg_codes.${k} is not ungroupable or mdc_only`, 'fail_drg_codes', k);
+      else if (!isStr(c) || c.trim() === '') v.add('field.type', `fail_drg_codes.${k} must be a non-empty code`, 'fail_drg_codes', k);
+    }
+  }
+}
+
+// ----- warnings: kept, reported, never refusing ------------------------------------------------------
+
+/**
+ * Dead rows of a valid ruleset: a split after one that always holds, a split that never holds, a fallback
+ * that cannot be reached. Grouping is exactly as written (first match wins); these are reported, not refused.
+ */
+export function rulesetWarnings(json: Json): Problem[] {
+  const v = new Checker();
+  const adrgs = isObj(json) && Array.isArray(json.adrgs) ? json.adrgs : [];
+  for (const a of adrgs) {
+    if (!isObj(a) || !Array.isArray(a.splits)) continue;
+    const code = String(a.code);
+    let always = -1;
+    a.splits.forEach((s, i) => {
+      if (!isObj(s)) return;
+      const at = `splits[${i}]`;
+      if (always >= 0) v.add('split.unreachable', `split ${i} (${String(s.drg)}) comes after split ${always}, which always matches: the grouper never reaches it`, 'adrgs', code, at);
+      else if (s.when === false) v.add('split.never', `split ${i} (${String(s.drg)}) can never match (its condition is false)`, 'adrgs', code, `${at}.when`);
+      if ((s.when === undefined || s.when === true) && always < 0) always = i;
+    });
+    if (a.fallback !== undefined && always >= 0) v.add('split.unreachable', `fallback "${String(a.fallback)}" can never be used: split ${always} always matches`, 'adrgs', code, 'fallback');
+  }
+  return v.problems;
 }

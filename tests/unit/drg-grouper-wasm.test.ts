@@ -187,7 +187,7 @@ describe('§2 Wasm grouper = reference on the hand-built shapes', () => {
       expect(firstDifference(grouper.readOutput(out), groupDrg(compiled, cols), cols.n)).toBeNull();
       expect(() => grouper.groupResident(cases, out, 0, cols.n + 1)).toThrow();
       expect(DRG_OUTPUT_BYTES_PER_CASE).toBeLessThanOrEqual(32);
-      expect(DRG_CASE_COLUMNS.length).toBe(12);
+      expect(DRG_CASE_COLUMNS.length).toBe(14); // + icu hours and department (regional splits)
     } finally {
       grouper.releaseOutput(out);
       grouper.releaseCases(cases);

@@ -1,7 +1,7 @@
 // Every kind of ruleset problem is reported with its table, row and field; a bad ruleset is refused whole.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { validateRuleset } from '../../src/rules/ruleset-validate.ts';
+import { rulesetWarnings, validateRuleset } from '../../src/rules/ruleset-validate.ts';
 import { RulesetProblems, compileRuleset, tryCompileRuleset } from '../../src/rules/ruleset-compile.ts';
 import type { Ruleset } from '../../src/rules/ruleset-format.ts';
 import { shapesRuleset } from './drg-grouper-shapes.ts';
@@ -53,14 +53,19 @@ describe('ruleset validation', () => {
     ]);
   });
 
-  it('§2.6 unreachable split after an unconditional one, and an ADRG with nothing to return', () => {
-    const p = problemsAfter((rs) => {
+  it('§2.6 an ADRG with nothing to return is refused; a split after an unconditional one is a warning (a published dead row)', () => {
+    const edit = (rs: Ruleset) => {
       rs.adrgs.find((a) => a.code === 'FM1')!.splits.reverse();
       rs.adrgs.find((a) => a.code === 'BZ1')!.splits = [];
-    });
+    };
+    const p = problemsAfter(edit);
     expect(p.map((x) => [x.code, x.where.row, x.where.field])).toEqual([
-      ['split.unreachable', 'FM1', 'splits[1]'],
       ['split.empty', 'BZ1', 'splits'],
+    ]);
+    const rs = shapesRuleset();
+    edit(rs);
+    expect(rulesetWarnings(rs).map((x) => [x.code, x.where.row, x.where.field])).toEqual([
+      ['split.unreachable', 'FM1', 'splits[1]'],
     ]);
   });
 

@@ -12,10 +12,10 @@ const {
   ALWAYS, NO_CODE, UNKNOWN_CODE, UNGROUPED, STEP_AMBIGUITY, FLAG_RETRY_EACH_OTHER_PROC, SEVERITY_MCC, SEVERITY_CC, SEVERITY_NONE,
   SEVERITY_NOT_CC, REASON_GROUPED, REASON_MISSING_PRINCIPAL_DX, REASON_UNKNOWN_PRINCIPAL_DX, REASON_NO_MDC, REASON_NO_ADRG,
   REASON_AMBIGUOUS, FIELD_AGE_YEARS, FIELD_AGE_DAYS, FIELD_BIRTH_WEIGHT_G, FIELD_SEX, FIELD_LOS, FIELD_DISCHARGE_STATUS,
-  FIELD_DX_COUNT, FIELD_PROC_COUNT, FIELD_PRINCIPAL_DX, FIELD_PRINCIPAL_PROC, FIELD_ALL_DX, FIELD_SECONDARY_DX, FIELD_ALL_PROCS,
+  FIELD_DX_COUNT, FIELD_PROC_COUNT, FIELD_ICU_HOURS, FIELD_DEPARTMENT, FIELD_PRINCIPAL_DX, FIELD_PRINCIPAL_PROC, FIELD_ALL_DX, FIELD_SECONDARY_DX, FIELD_ALL_PROCS,
   FIELD_OTHER_PROCS, CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, NULL_TEST_MISSING, NULL_TEST_NEVER,
   OP_END, OP_TRUE, OP_FALSE, OP_NOT, OP_JF, OP_JT, OP_IN_PDX, OP_IN_PPROC, OP_ANY_IN, OP_CMP, OP_CMP_NULL, OP_CMP_FIELD,
-  OP_PRESENT, OP_HITS, OP_HAS_MCC, OP_HAS_CC,
+  OP_PRESENT, OP_HITS, OP_HAS_MCC, OP_HAS_CC, OP_ONE_OF, REASON_NO_ADRG: NO_ADRG_REASON,
 } = codes;
 
 /** DRG / ADRG / MDC id when the case is not grouped (0000), and the severity column's values (§2.6). */
@@ -99,7 +99,7 @@ export function explainDrg(compiled: CompiledRuleset, caseIndex: number, cols: C
   return {
     mdc: m.outMdc >= 0 ? s.mdcCodes[m.outMdc]! : '0000',
     adrg: m.outAdrg >= 0 ? s.adrgCodes[m.outAdrg]! : '00',
-    drg: m.outDrg >= 0 ? s.drgCodes[m.outDrg]! : '0000',
+    drg: m.outDrg >= 0 ? s.drgCodes[m.outDrg]! : failCode(compiled, m.reason),
     severity: m.severity,
     reason: REASON_NAMES[m.reason]!,
     records,
@@ -112,8 +112,13 @@ export function drgCodesOf(compiled: CompiledRuleset, out: DrgOutput, i: number)
   return {
     mdc: out.mdc[i]! >= 0 ? s.mdcCodes[out.mdc[i]!]! : '0000',
     adrg: out.adrg[i]! >= 0 ? s.adrgCodes[out.adrg[i]!]! : '00',
-    drg: out.drg[i]! >= 0 ? s.drgCodes[out.drg[i]!]! : '0000',
+    drg: out.drg[i]! >= 0 ? s.drgCodes[out.drg[i]!]! : failCode(compiled, out.reason[i]!),
   };
+}
+
+/** The DRG code of an ungrouped case: the ruleset's code for "an MDC matched, no ADRG", else for "ungroupable". */
+export function failCode(compiled: CompiledRuleset, reason: number): string {
+  return reason === NO_ADRG_REASON ? compiled.failCodes.mdcOnly : compiled.failCodes.ungroupable;
 }
 
 // ----- the machine -----------------------------------------------------------------------------------
@@ -141,6 +146,8 @@ class DrgMachine {
   private bw = 0;
   private los = 0;
   private ds = 0;
+  private icu = 0;
+  private dept = 0;
   private hasMcc = false;
   private hasCc = false;
   // results
@@ -177,6 +184,8 @@ class DrgMachine {
     this.bw = cols.birthWeightG[i]!;
     this.los = cols.los[i]!;
     this.ds = cols.dischargeStatus[i]!;
+    this.icu = cols.icuHours[i]!;
+    this.dept = cols.department[i]!;
     this.outMdc = UNGROUPED;
     this.outAdrg = UNGROUPED;
     this.outDrg = UNGROUPED;
@@ -261,17 +270,19 @@ class DrgMachine {
           this.outDrg = target;
           return REASON_AMBIGUOUS;
         }
+        // The entry (ADRG row) this step tries; the case's ADRG is the step's target.
+        const entry = t.stepEntry[s]!;
         const sw = t.stepWhen[s]!;
-        if (sw !== ALWAYS && !this.test(sw, trace, 'adrg_step', target, 'step')) continue;
-        const aw = t.adrgWhen[target]!;
-        if (!this.test(aw, trace, 'adrg', target, null)) continue;
+        if (sw !== ALWAYS && !this.test(sw, trace, 'adrg_step', entry, 'step')) continue;
+        const aw = t.adrgWhen[entry]!;
+        if (!this.test(aw, trace, 'adrg', entry, null)) continue;
         let drg = -1;
-        const spEnd = t.adrgSplitEnd[target]!;
-        for (let sp = t.adrgSplitStart[target]!; sp < spEnd; sp++) {
+        const spEnd = t.adrgSplitEnd[entry]!;
+        for (let sp = t.adrgSplitStart[entry]!; sp < spEnd; sp++) {
           if (this.test(t.splitWhen[sp]!, trace, 'split', t.splitDrg[sp]!, 'split')) { drg = t.splitDrg[sp]!; break; }
         }
         if (drg < 0) {
-          drg = t.adrgFallback[target]!;
+          drg = t.adrgFallback[entry]!;
           if (trace) trace.push({
             step: 'fallback', rule: this.c.strings.adrgCodes[target]!, subject: drg >= 0 ? this.c.strings.drgCodes[drg]! : '',
             outcome: drg >= 0 ? 'match' : 'fail', reason: drg >= 0 ? 'fallback_drg' : 'no_split_matched', detail: {},
@@ -291,15 +302,29 @@ class DrgMachine {
   private test(pc: number, trace: TraceRecord[] | null, step: TraceRecord['step'], ruleId: number, reason: string | null): boolean {
     if (trace === null) return pc === ALWAYS || this.run(pc);
     const s = this.c.strings;
+    const isAdrg = step === 'adrg' || step === 'adrg_step';
     const rule = step === 'check' ? `checks[${ruleId}]` : step === 'mdc' ? s.mdcCodes[ruleId]!
-      : step === 'adrg' || step === 'adrg_step' ? s.adrgCodes[ruleId]! : s.drgCodes[ruleId]!;
+      : isAdrg ? s.adrgCodes[this.c.tables.entryAdrg[ruleId]!]! : s.drgCodes[ruleId]!;
     const leaves: LeafRecord[] = [];
     const ok = pc === ALWAYS || this.runTraced(pc, leaves);
     trace.push({
       step, rule, subject: this.dxCode(this.pdx), outcome: ok ? 'match' : 'fail',
-      reason: reason ?? this.shapeOf(pc), detail: { leaves, always: pc === ALWAYS },
+      reason: reason ?? this.shapeOf(pc), detail: { leaves, always: pc === ALWAYS, ...(isAdrg ? this.entryDetail(ruleId) : {}) },
     });
     return ok;
+  }
+
+  /** For an ADRG written as several entries: which one (`AH1_2`) and its place among them (2). */
+  private entryDetail(entry: number): Record<string, unknown> {
+    const t = this.c.tables;
+    const adrg = t.entryAdrg[entry]!;
+    let count = 0, ordinal = 0;
+    for (let e = 0; e < t.entryAdrg.length; e++) {
+      if (t.entryAdrg[e] !== adrg) continue;
+      count++;
+      if (e === entry) ordinal = count;
+    }
+    return count > 1 ? { entry: this.c.strings.entryCodes[entry], entry_ordinal: ordinal, entries: count } : {};
   }
 
   // ----- condition evaluation ----------------------------------------------------------------------
@@ -325,6 +350,7 @@ class DrgMachine {
         case OP_HITS: acc = this.hits(pc); pc += 4 + p[pc + 3]!; break;
         case OP_HAS_MCC: acc = this.hasMcc; pc += 1; break;
         case OP_HAS_CC: acc = this.hasCc; pc += 1; break;
+        case OP_ONE_OF: acc = oneOf(p, pc, this.num(p[pc + 1]!)); pc += 3 + p[pc + 2]!; break;
         default: throw new Error(`bad opcode ${p[pc]} at ${pc}`);
       }
     }
@@ -386,6 +412,14 @@ class DrgMachine {
         }
         case OP_HAS_MCC: acc = this.hasMcc; leaves.push({ test: 'has_mcc', result: acc }); pc += 1; break;
         case OP_HAS_CC: acc = this.hasCc; leaves.push({ test: 'has_cc', result: acc }); pc += 1; break;
+        case OP_ONE_OF: {
+          const f = p[pc + 1]!;
+          const a = this.num(f);
+          acc = oneOf(p, pc, a);
+          const values = Array.from(p.subarray(pc + 3, pc + 3 + p[pc + 2]!), (v) => this.valueText(f, v));
+          leaves.push({ test: 'one_of', field: FIELD_NAMES[f], value: a < 0 ? null : this.valueText(f, a), against: values, result: acc });
+          pc += 3 + p[pc + 2]!; break;
+        }
         default: throw new Error(`bad opcode ${op} at ${pc}`);
       }
     }
@@ -439,6 +473,8 @@ class DrgMachine {
       case FIELD_DISCHARGE_STATUS: return this.ds;
       case FIELD_DX_COUNT: return (this.pdx !== NO_CODE ? 1 : 0) + this.sE - this.sS;
       case FIELD_PROC_COUNT: return (this.pp !== NO_CODE ? 1 : 0) + this.oE - this.oS;
+      case FIELD_ICU_HOURS: return this.icu;
+      case FIELD_DEPARTMENT: return this.dept;
       default: return -1;
     }
   }
@@ -456,6 +492,12 @@ class DrgMachine {
   }
 
   // ----- explain helpers (allocate; never called while grouping without a trace) ------------------
+
+  /** A compared value as a coder reads it: department value ids as their text (0: another department). */
+  private valueText(f: number, v: number): number | string {
+    if (f !== FIELD_DEPARTMENT) return v;
+    return v > 0 ? this.c.strings.departments[v - 1] ?? String(v) : 'other';
+  }
 
   private dxCode(id: number): string {
     return id >= 0 ? this.c.strings.dxCodes[id]! : id === NO_CODE ? '' : '?';
@@ -504,6 +546,7 @@ class DrgMachine {
         principal_proc: this.procCode(this.pp), other_procs: this.listValues(FIELD_OTHER_PROCS),
         age_years: nullIfMissing(this.ageY), age_days: nullIfMissing(this.ageD), sex: this.sex || null,
         birth_weight_g: nullIfMissing(this.bw), los: nullIfMissing(this.los), discharge_status: nullIfMissing(this.ds),
+        icu_hours: nullIfMissing(this.icu), department: this.dept < 0 ? null : this.valueText(FIELD_DEPARTMENT, this.dept),
       },
     };
   }
@@ -527,13 +570,13 @@ class DrgMachine {
     const s = this.c.strings;
     const grouped = this.reason === REASON_GROUPED || this.reason === REASON_AMBIGUOUS;
     return {
-      step: 'result', rule: this.outDrg >= 0 ? s.drgCodes[this.outDrg]! : '0000', subject: this.dxCode(this.pdx),
+      step: 'result', rule: this.outDrg >= 0 ? s.drgCodes[this.outDrg]! : failCode(this.c, this.reason), subject: this.dxCode(this.pdx),
       outcome: grouped ? 'grouped' : 'ungrouped', reason: REASON_NAMES[this.reason]!,
       detail: {
         mdc: this.outMdc >= 0 ? s.mdcCodes[this.outMdc] : '0000',
         adrg: this.outAdrg >= 0 ? s.adrgCodes[this.outAdrg] : '00',
         adrg_kind: this.outAdrg >= 0 ? ADRG_KIND_NAMES[this.c.tables.adrgKind[this.outAdrg]!] : null,
-        drg: this.outDrg >= 0 ? s.drgCodes[this.outDrg] : '0000',
+        drg: this.outDrg >= 0 ? s.drgCodes[this.outDrg] : failCode(this.c, this.reason),
         severity: this.severity,
       },
     };
@@ -555,6 +598,14 @@ function cmp(a: number, op: number, b: number): boolean {
   }
 }
 
+/** OP_ONE_OF at pc: value a (missing: never) is one of the n values that follow. */
+function oneOf(p: Int32Array, pc: number, a: number): boolean {
+  if (a < 0) return false;
+  const end = pc + 3 + p[pc + 2]!;
+  for (let k = pc + 3; k < end; k++) if (p[k] === a) return true;
+  return false;
+}
+
 /** The CMP_NULL test: field == null (missing), field != null (given), or another op against null (never). */
 function cmpNull(a: number, nullTest: number): boolean {
   return nullTest === NULL_TEST_NEVER ? false : (a < 0) === (nullTest === NULL_TEST_MISSING);
@@ -571,6 +622,7 @@ export function opLength(p: Int32Array, pc: number): number {
     case OP_ANY_IN: case OP_CMP_NULL: return 3;
     case OP_CMP: case OP_CMP_FIELD: return 4;
     case OP_HITS: return 4 + p[pc + 3]!;
+    case OP_ONE_OF: return 3 + p[pc + 2]!;
     default: return 1;
   }
 }

@@ -7,18 +7,31 @@ export interface ChsAdrgs {
   adrgs: AdrgRule[];
   /** DRG code → entry, in order of first mention. */
   drgTable: Map<string, DrgEntry>;
+  /** drg_names entries for a DRG of no ADRG: unused, reported as warnings (a published table keeps them). */
+  orphanNames: string[];
 }
 
-export function importAdrgs(json: Obj, conv: ConditionConverter, drgNames: Record<string, string>, report: Report): ChsAdrgs {
+/** The ADRG an entry of the layout defines: `AH1_2` (an alternative entry) defines AH1; `AH1` itself. */
+export function adrgOfEntry(key: string): string {
+  const cut = key.indexOf(ENTRY_SUFFIX);
+  return cut > 0 ? key.slice(0, cut) : key;
+}
+/** Alternative entries of one ADRG are written `AH1_1`, `AH1_2`, …: the ADRG is the part before this. */
+const ENTRY_SUFFIX = '_';
+
+export function importAdrgs(json: Obj, conv: ConditionConverter, drgNames: Record<string, string>, qyCodes: Set<string>, report: Report): ChsAdrgs {
   const adrgsIn = json.adrgs as Obj;
   const splitsIn = json.drg_splits as Obj;
+  const baseAdrgs = new Set(Object.keys(adrgsIn).map(adrgOfEntry));
   const drgTable = new Map<string, DrgEntry>();
   const addDrg = (drg: string, adrg: string) => {
     if (!drgTable.has(drg)) drgTable.set(drg, { code: drg, adrg, ...(drgNames[drg] ? { name: drgNames[drg] } : {}) });
   };
   const adrgs: AdrgRule[] = [];
+  const orphanNames: string[] = [];
   for (const [code, raw] of Object.entries(adrgsIn)) {
     if (!isObj(raw)) { report('import.bad_row', `ADRG "${code}" must be an object`, 'adrgs', code); continue; }
+    const base = adrgOfEntry(code);
     const ownLists = isObj(raw.lists) ? raw.lists : {};
     const tags = isObj(raw.tags) ? tagLists(code, raw.tags, ownLists, conv.lists, report) : null;
     const owner: Owner = { table: 'adrgs', key: code, lists: ownLists, tags };
@@ -34,24 +47,27 @@ export function importAdrgs(json: Obj, conv: ConditionConverter, drgNames: Recor
       const w = conv.cond(s.when ?? true, { table: 'drg_splits', key: splitKey, lists: isObj(s.lists) ? s.lists : {}, tags }, 'when');
       if (w === null) return;
       splits.push(w === true ? { drg } : { drg, when: w });
-      addDrg(drg, code);
+      addDrg(drg, base);
     });
-    const rule: AdrgRule = { code, when: when ?? false, splits };
+    const rule: AdrgRule = { code, ...(base !== code ? { adrg: base } : {}), when: when ?? false, splits };
     // The layout's fallback is a DRG code; "" (or none) means the ADRG did not match.
     const fb = raw.fallback;
-    const lastAlways = splits.length > 0 && splits[splits.length - 1]!.when === undefined;
-    if (isStr(fb) && fb !== '' && !lastAlways) {
+    // Every ADRG of the layout carries a fallback; after a split that always holds it is dead and not a DRG
+    // the region lists, so it is left out (a dead split row, by contrast, is kept and reported).
+    const someAlways = splits.some((sp) => sp.when === undefined);
+    if (isStr(fb) && fb !== '' && !someAlways) {
       rule.fallback = fb;
-      addDrg(fb, code);
+      addDrg(fb, base);
     }
     adrgs.push(rule);
   }
   for (const [drg, name] of Object.entries(drgNames)) {
-    if (drgTable.has(drg)) continue;
-    if (adrgsIn[drg.slice(0, 3)] !== undefined) drgTable.set(drg, { code: drg, adrg: drg.slice(0, 3), name });
-    else report('ref.adrg_undefined', `drg_names has "${drg}" but no ADRG "${drg.slice(0, 3)}" exists`, 'drg_names', drg);
+    // Named ambiguity groups (BQY) are the qy steps' results; importMdcs gives them their names.
+    if (drgTable.has(drg) || qyCodes.has(drg)) continue;
+    if (baseAdrgs.has(drg.slice(0, 3))) drgTable.set(drg, { code: drg, adrg: drg.slice(0, 3), name });
+    else orphanNames.push(drg);
   }
-  return { adrgs, drgTable };
+  return { adrgs, drgTable, orphanNames };
 }
 
 /** Tagged procedure list: codes[i] carries tag tags[i]; each tag becomes its own list. Tag → list name. */

@@ -1,7 +1,7 @@
 // The condition language of the CHS-DRG rules.json layout (and/or/not, in, any_in, cmp, proc_tag …)
 // translated into casemix-ruleset/1 conditions over our case schema (domain §1). Never guesses.
 import {
-  OR_PROCEDURES_LIST,
+  OR_PROCEDURES_LIST, TEXT_VALUE_FIELD,
   type CmpOp, type CodeListField, type Condition, type ListRef, type NumberField,
 } from '../ruleset-format.ts';
 
@@ -19,9 +19,13 @@ const LIST_FIELD: Record<string, CodeListField> = {
   zdList: 'all_dx', 'zdList[1:]': 'secondary_dx', ssList: 'all_procs', 'ssList[1:]': 'other_procs',
 };
 const NUMBER_FIELD: Record<string, NumberField> = {
-  'int(age)': 'age_years', age: 'age_years', ageDay: 'age_days', weight: 'birth_weight_g', gender: 'sex',
-  'len(zdList)': 'dx_count', 'len(ssList)': 'proc_count', inHospitalTime: 'los', leavingType: 'discharge_status',
+  'int(age)': 'age_years', age: 'age_years', ageDay: 'age_days', 'int(ageDay)': 'age_days', weight: 'birth_weight_g',
+  'int(weight)': 'birth_weight_g', gender: 'sex', 'len(zdList)': 'dx_count', 'len(ssList)': 'proc_count',
+  inHospitalTime: 'los', 'int(inHospitalTime)': 'los', leavingType: 'discharge_status', icuHours: 'icu_hours',
+  'int(icuHours)': 'icu_hours', dept: 'department',
 };
+/** Sex constants by meaning (the regional groupers take sex as a number or as text): 1 male, 2 female. */
+const SEX_VALUE: Record<string, number> = { '1': 1, '男': 1, M: 1, MALE: 1, '2': 2, '女': 2, F: 2, FEMALE: 2 };
 const SWAP: Record<CmpOp, CmpOp> = { '==': '==', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 const CMP_OPS_SET = new Set(['==', '!=', '<', '<=', '>', '>=']);
 /** The layout's name for the valid OR procedures. */
@@ -39,15 +43,48 @@ export interface Owner {
 export class ConditionConverter {
   constructor(private readonly report: Report, readonly lists: Record<string, string[]>) {}
 
-  private listRef(l: Json, owner: Owner, path: string): ListRef | null {
-    if (Array.isArray(l)) return { codes: l.map(String) };
+  /** The values of a list operand: a literal array, or a list the owner defines (inline `_inline…` lists too). */
+  private listValues(l: Json, owner: Owner, path: string): Json[] | null {
+    if (Array.isArray(l)) return l;
     if (!isStr(l)) { this.report('import.bad_list', `list operand must be a name or an array, got ${JSON.stringify(l)}`, owner.table, owner.key, path); return null; }
-    if (l === SS_VALID) return OR_PROCEDURES_LIST;
     const codes = owner.lists[l];
-    if (!Array.isArray(codes)) { this.report('list.undefined', `list "${l}" is not defined in ${owner.table} "${owner.key}"`, owner.table, owner.key, path); return null; }
-    const name = `${owner.key}.${l}`;
+    if (codes === undefined) { this.report('list.undefined', `list "${l}" is not defined in ${owner.table} "${owner.key}"`, owner.table, owner.key, path); return null; }
+    if (!Array.isArray(codes)) { this.report('list.bad', `list "${l}" of ${owner.table} "${owner.key}" is not a list: ${JSON.stringify(codes).slice(0, 60)}`, owner.table, owner.key, `lists.${l}`); return null; }
+    return codes;
+  }
+
+  private listRef(l: Json, owner: Owner, path: string): ListRef | null {
+    if (l === SS_VALID) return OR_PROCEDURES_LIST;
+    const codes = this.listValues(l, owner, path);
+    if (codes === null) return null;
+    if (Array.isArray(l)) return { codes: codes.map(String) };
+    const name = `${owner.key}.${String(l)}`;
     if (!(name in this.lists)) this.lists[name] = codes.map(String);
     return name;
+  }
+
+  /** A constant compared with a field, by meaning: sex 1/"1"/"男"/"M" = 1; department text; "5" = 5 elsewhere. */
+  private constant(f: NumberField, k: Json, owner: Owner, path: string): number | string | null {
+    if (f === 'sex' && (isStr(k) || typeof k === 'number')) {
+      const v = SEX_VALUE[String(k).trim().toUpperCase()];
+      if (v !== undefined) return v;
+    } else if (f === TEXT_VALUE_FIELD) {
+      if ((isStr(k) && k.trim() !== '') || typeof k === 'number') return String(k).trim();
+    } else if (typeof k === 'number') return k;
+    else if (isStr(k) && /^\s*\d+(\.\d+)?\s*$/.test(k)) return Number(k);
+    this.report('cond.bad_value', `${f} cannot be compared with ${JSON.stringify(k)}`, owner.table, owner.key, path);
+    return null;
+  }
+
+  /** `field in list` for a value field (discharge status in ["2","5"], department in ["ICU"]). */
+  private valueIn(f: NumberField, l: Json, owner: Owner, at: string): Condition | null {
+    const values = this.listValues(l, owner, `${at}[1]`);
+    if (values === null) return null;
+    const out = values.map((k, i) => this.constant(f, k, owner, `${at}[1][${i}]`));
+    if (out.some((v) => v === null)) return null;
+    // Case values are integers: a fractional constant can never be equal.
+    const kept = out.filter((v) => typeof v === 'string' || Number.isInteger(v)) as (number | string)[];
+    return kept.length ? { one_of: [f, kept] } : false;
   }
 
   /** Returns null after reporting a problem; callers keep going so every problem is reported. */
@@ -86,6 +123,8 @@ export class ConditionConverter {
     const unknownField = (f: Json, p: string) => { this.report('import.unknown_field', `field "${String(f)}" is not known in "${key}"`, owner.table, owner.key, p); return null; };
     switch (key) {
       case 'in': {
+        const vf = NUMBER_FIELD[String(arr[0])];
+        if (vf) return this.valueIn(vf, arr[1], owner, at);
         const f = CODE_FIELD[String(arr[0])];
         const l = this.listRef(arr[1], owner, `${at}[1]`);
         if (!f) return unknownField(arr[0], `${at}[0]`);
@@ -121,18 +160,27 @@ export class ConditionConverter {
     if (isConst(a) && isConst(b)) return constCompare(a.const, op, b.const);
     const f = NUMBER_FIELD[String(a)];
     if (!f) { this.report('import.unknown_field', `field "${String(a)}" is not known in "cmp"`, owner.table, owner.key, `${at}[0]`); return null; }
+    if (f === TEXT_VALUE_FIELD || NUMBER_FIELD[String(b)] === TEXT_VALUE_FIELD) {
+      if (isConst(b) && b.const !== null && (op === '==' || op === '!=')) {
+        const text = this.constant(f, b.const, owner, `${at}[2]`);
+        if (text === null) return null;
+        const test: Condition = { one_of: [f, [text]] };
+        return op === '==' ? test : { not: test };
+      }
+      if (!isConst(b) || b.const !== null) { this.report('cond.bad_op', `${String(a)} is a text: only == / != a text or null`, owner.table, owner.key, `${at}[1]`); return null; }
+    }
     if (!isConst(b)) {
       const g = NUMBER_FIELD[String(b)];
       if (!g) { this.report('import.unknown_field', `field "${String(b)}" is not known in "cmp"`, owner.table, owner.key, `${at}[2]`); return null; }
       return { cmp: [f, op, { field: g }] };
     }
-    const k = b.const;
-    if (k === null) {
+    if (b.const === null) {
       // Python semantics of the layout: only == / != are meaningful against None.
       if (op === '==' || op === '!=') return { cmp: [f, op, null] };
       return false;
     }
-    if (typeof k !== 'number') { this.report('cond.bad_value', `cmp constant must be a number or null, got ${JSON.stringify(k)}`, owner.table, owner.key, `${at}[2]`); return null; }
+    const k = this.constant(f, b.const, owner, `${at}[2]`);
+    if (k === null || typeof k !== 'number') return null;
     if (Number.isInteger(k)) return { cmp: [f, op, k] };
     // Case numbers are integers, so a fractional bound is an integer bound in disguise.
     switch (op) {

@@ -61,8 +61,9 @@ export function readChsDictionaries(json: Obj, report: Report): ChsDictionaries 
  * The reference grouper maps only codes its dictionaries (names, CC/MCC and exclusion tables) do
  * not hold; a dictionary code is used as it is. Dropping those entries keeps our map unconditional.
  */
-export function nonIdentityMap(m: Record<string, string>, dictionary: Map<string, unknown>): Record<string, string> {
+export function nonIdentityMap(m: Record<string, string>, dictionary: Map<string, unknown>, listed: Set<string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m)) if (norm(k) !== norm(v) && !dictionary.has(norm(k))) out[k] = v.trim();
+  // A code a rule list names is known as it is, too (regional tables list codes their dictionaries lack).
+  for (const [k, v] of Object.entries(m)) if (norm(k) !== norm(v) && !dictionary.has(norm(k)) && !listed.has(norm(k))) out[k] = v.trim();
   return out;
 }

@@ -6,7 +6,16 @@ import { isObj, isStr, type ConditionConverter, type Obj, type Owner, type Repor
 /** In a multi_site_trauma MDC list, an entry ending in this opens a body-site group. */
 const SITE_HEADER_SUFFIX = '创伤';
 
-export function importMdcs(json: Obj, conv: ConditionConverter, report: Report): MdcRule[] {
+/** The codes of the layout's qy steps (ambiguity groups), e.g. BQY: results, not ADRGs. */
+export function qyStepCodes(json: Obj): Set<string> {
+  const out = new Set<string>();
+  for (const m of Object.values(isObj(json.mdcs) ? json.mdcs : {})) {
+    if (isObj(m) && Array.isArray(m.steps)) for (const s of m.steps) if (isObj(s) && isStr(s.qy)) out.add(s.qy);
+  }
+  return out;
+}
+
+export function importMdcs(json: Obj, conv: ConditionConverter, drgNames: Record<string, string>, report: Report): MdcRule[] {
   const mdcsIn = json.mdcs as Obj;
   const mdcs: MdcRule[] = [];
   const order = Array.isArray(json.mdc_order) ? json.mdc_order.map(String) : [];
@@ -23,7 +32,7 @@ export function importMdcs(json: Obj, conv: ConditionConverter, report: Report):
     const owner: Owner = { table: 'mdcs', key: code, lists: ownLists, tags: null };
     let guard = conv.cond(raw.guard ?? true, owner, 'guard') ?? false;
     if (siteGuard) guard = { and: [guard, siteGuard] };
-    mdcs.push({ code, guard, steps: mdcSteps(code, raw.steps, owner, conv, report) });
+    mdcs.push({ code, guard, steps: mdcSteps(code, raw.steps, owner, conv, drgNames, report) });
   }
   return mdcs;
 }
@@ -45,7 +54,7 @@ function traumaSites(code: string, ownLists: Obj, lists: Record<string, string[]
   return { hits_at_least: ['all_dx', sites, 2] };
 }
 
-function mdcSteps(code: string, rawSteps: unknown, owner: Owner, conv: ConditionConverter, report: Report): Step[] {
+function mdcSteps(code: string, rawSteps: unknown, owner: Owner, conv: ConditionConverter, drgNames: Record<string, string>, report: Report): Step[] {
   const steps: Step[] = [];
   (Array.isArray(rawSteps) ? rawSteps : []).forEach((s, i) => {
     if (isObj(s) && isStr(s.adrg)) {
@@ -53,7 +62,8 @@ function mdcSteps(code: string, rawSteps: unknown, owner: Owner, conv: Condition
       if (s.when !== undefined) { const w = conv.cond(s.when, owner, `steps[${i}].when`); if (w !== null && w !== true) step.when = w; }
       steps.push(step);
     } else if (isObj(s) && isStr(s.qy)) {
-      steps.push({ ambiguity: s.qy, when: conv.cond(s.when ?? true, owner, `steps[${i}].when`) ?? false });
+      const name = drgNames[s.qy];
+      steps.push({ ambiguity: s.qy, when: conv.cond(s.when ?? true, owner, `steps[${i}].when`) ?? false, ...(name ? { name } : {}) });
     } else report('import.bad_step', `step ${i} must be {"adrg"} or {"qy","when"}`, 'mdcs', code, `steps[${i}]`);
   });
   return steps;

@@ -1,0 +1,23 @@
+// Chinese strings for the regional CHS-DRG forms in the grouping trace (spread into zh-CN.ts): ADRG entries,
+// department / discharge-status / ICU-hour splits, and the case's number fields. regional.en.ts holds the same keys.
+export const regionalZhCN = {
+  'regional.entry': '通过 ADRG {adrg} 的第 {ordinal} 个定义（{entry}，共 {count} 个）',
+  'regional.leaf.is': '{field}为 {against}（本病例：{value}）',
+  'regional.leaf.isNot': '{field}不是 {against}（本病例：{value}）',
+  'regional.leaf.in': '{field} {value} 属于 {{against}}',
+  'regional.leaf.notIn': '{field} {value} 不属于 {{against}}',
+  'regional.leaf.cmp': '{field} {value} {op} {against}：{result}',
+  'regional.leaf.missing': '未填写',
+  'regional.leaf.otherDept': '其他科室',
+  'regional.warnings': '规则集提示（{count} 条，不影响载入）',
+  'field.age_years': '年龄(岁)',
+  'field.age_days': '年龄(天)',
+  'field.birth_weight_g': '出生体重(克)',
+  'field.sex': '性别',
+  'field.los': '住院天数',
+  'field.discharge_status': '离院方式',
+  'field.dx_count': '诊断个数',
+  'field.proc_count': '手术操作个数',
+  'field.icu_hours': '重症监护时长(小时)',
+  'field.department': '科室',
+} as const;

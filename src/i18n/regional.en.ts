@@ -12,6 +12,7 @@ export const regionalEn: Record<keyof typeof regionalZhCN, string> = {
   'regional.leaf.missing': 'not given',
   'regional.leaf.otherDept': 'another department',
   'regional.warnings': 'Ruleset notes ({count}; the ruleset is loaded)',
+  'error.ruleset.warning': '{file}: {at}: {detail}',
   'field.age_years': 'age (years)',
   'field.age_days': 'age (days)',
   'field.birth_weight_g': 'birth weight (g)',

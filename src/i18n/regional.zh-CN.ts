@@ -10,6 +10,7 @@ export const regionalZhCN = {
   'regional.leaf.missing': '未填写',
   'regional.leaf.otherDept': '其他科室',
   'regional.warnings': '规则集提示（{count} 条，不影响载入）',
+  'error.ruleset.warning': '{file}：{at}：{detail}',
   'field.age_years': '年龄(岁)',
   'field.age_days': '年龄(天)',
   'field.birth_weight_g': '出生体重(克)',

@@ -2,7 +2,9 @@
 // `npx tsx tests/bench/group-wasm.ts [cases]`, or `benchGrouping()` from run.ts; reads ../shared/reference.
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { CHS_MISSING_MESSAGE, chsReferenceDir, encodeChsRows, importChsReference, readChsCases, type ChsCaseRows } from '../unit/chs-reference-data.ts';
+import {
+  CHS_MISSING_MESSAGE, chsReferenceDir, encodeChsRows, importChsReference, readChsCases, regionalReferenceDirs, type ChsCaseRows,
+} from '../unit/chs-reference-data.ts';
 import { compileRuleset, compiledTableBytes } from '../../src/rules/ruleset-compile.ts';
 import { allocDrgOutput, groupDrg, type DrgOutput } from '../../src/engine/reference/drg-grouper.ts';
 import { loadCoreModule } from '../../src/engine/node/engine-node.ts';
@@ -52,7 +54,32 @@ function sameOutput(a: DrgOutput, b: DrgOutput, n: number): boolean {
 /** Times both groupers on the same resampled cases (median of `reps` after a warm-up); null without the reference data. */
 export async function benchGrouping(cases = 1_000_000, reps = 5, preloaded?: { rows: ChsCaseRows }): Promise<GroupingBench | null> {
   const dir = chsReferenceDir();
-  if (!dir) return null;
+  return dir ? benchGroupingIn(dir, cases, reps, preloaded) : null;
+}
+
+/** The regional rule sets of ../shared/reference/regional, each on 1M cases resampled from its own cases.csv. */
+export interface RegionalGroupingBench {
+  versions: ({ version: string } & GroupingBench)[];
+  /** The version with the lowest Wasm throughput (issue #12 reports it). */
+  slowest: string;
+  slowest_wasm_cases_per_s: number;
+  slowest_compile_ms: number;
+  min_ratio: number;
+}
+
+export async function benchRegionalGrouping(cases = 1_000_000, reps = 3): Promise<RegionalGroupingBench | null> {
+  const dirs = regionalReferenceDirs();
+  if (!dirs.length) return null;
+  const versions: RegionalGroupingBench['versions'] = [];
+  for (const { name, dir } of dirs) versions.push({ version: name, ...(await benchGroupingIn(dir, cases, reps)) });
+  const slowest = versions.reduce((a, b) => (b.wasm_cases_per_s < a.wasm_cases_per_s ? b : a));
+  return {
+    versions, slowest: slowest.version, slowest_wasm_cases_per_s: slowest.wasm_cases_per_s,
+    slowest_compile_ms: Math.max(...versions.map((v) => v.compile_ms)), min_ratio: Math.min(...versions.map((v) => v.ratio)),
+  };
+}
+
+async function benchGroupingIn(dir: string, cases: number, reps: number, preloaded?: { rows: ChsCaseRows }): Promise<GroupingBench> {
   const ruleset = importChsReference(dir);
   let t0 = performance.now();
   const compiled = compileRuleset(ruleset);

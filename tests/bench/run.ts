@@ -3,7 +3,7 @@
 import { seededRandom } from '../../src/demo/demo-cases.ts';
 import { createNodeEngine } from '../../src/engine/node/engine-node.ts';
 import { unitSummaryReference } from '../../src/engine/reference/unit-summary.ts';
-import { benchGrouping } from './group-wasm.ts';
+import { benchGrouping, benchRegionalGrouping } from './group-wasm.ts';
 import { benchDip } from './dip-wasm.ts';
 import { benchPricing } from './pricing.ts';
 import { benchEvaluation } from './evaluation.ts';
@@ -73,6 +73,8 @@ for (const rows of sizes) runs.push(await benchUnitSummary(rows));
 // DRG grouping with the national CHS-DRG 1.1 rules on 1M cases resampled from the reference cases;
 // null (and said so) when ../shared/reference is not there.
 const grouping = await benchGrouping(1_000_000, process.argv.includes('--quick') ? 3 : 5);
+// Every regional rule set (#12): compile time, Wasm vs reference on 1M cases resampled from its own cases.
+const regional = await benchRegionalGrouping(1_000_000, process.argv.includes('--quick') ? 1 : 3);
 // DIP grouping with the demo teaching ruleset on 1M random demo cases.
 const dip = await benchDip(1_000_000);
 // Re-price + aggregate per hospital/DRG/DIP group on 1M cases: the payment page's fast path.
@@ -84,7 +86,7 @@ const pricingChromium = await benchPricingChromium(1_000_000);
 
 if (json) {
   const headline = runs[runs.length - 1];
-  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping, dip, pricing, pricing_chromium: pricingChromium, evaluation }));
+  console.log(JSON.stringify({ ...headline, node: process.version, runs, grouping, regional_grouping: regional, dip, pricing, pricing_chromium: pricingChromium, evaluation }));
 } else {
   console.log(`Node ${process.version}; median of repeated runs after a warm-up; ratio = reference ÷ Wasm\n`);
   for (const r of runs) {
@@ -98,6 +100,15 @@ if (json) {
     console.log(`  national CHS-DRG 1.1: compile ${g.compile_ms.toFixed(0)} ms, tables ${g.table_bytes} bytes (${g.wasm_table_bytes} in Wasm), output ${g.output_bytes_per_case} bytes/case`);
   } else {
     console.log('drg-grouping: skipped — ../shared/reference/chs-drg-1.1 not found');
+  }
+  if (regional) {
+    for (const v of regional.versions) {
+      console.log(`  ${v.version.padEnd(18)} compile ${v.compile_ms.toFixed(0).padStart(4)} ms  wasm ${v.wasm_ms.toFixed(2).padStart(8)} ms  ` +
+        `reference ${v.reference_ms.toFixed(2).padStart(8)} ms  ratio ${v.ratio.toFixed(2)}×  ${(v.wasm_cases_per_s / 1e6).toFixed(2)} M cases/s`);
+    }
+    console.log(`  slowest regional: ${regional.slowest}, ${(regional.slowest_wasm_cases_per_s / 1e6).toFixed(2)} M cases/s; longest compile ${regional.slowest_compile_ms.toFixed(0)} ms; lowest ratio ${regional.min_ratio.toFixed(2)}×`);
+  } else {
+    console.log('regional grouping: skipped — ../shared/reference/regional not found');
   }
   console.log(`${'dip-grouping'.padEnd(20)} ${String(dip.cases).padStart(10)} cases wasm ${dip.wasm_ms.toFixed(2).padStart(8)} ms  ` +
     `reference ${dip.reference_ms.toFixed(2).padStart(8)} ms  ratio ${dip.ratio.toFixed(2)}×  ${(dip.wasm_cases_per_s / 1e6).toFixed(2)} M cases/s`);

@@ -112,6 +112,21 @@ describe('Grouping page', () => {
     expect(await page.locator('[data-testid=cmi]').innerText()).toBe('1.0933');
   });
 
+  it('loads a ruleset with a dead split row (as regions publish them) and lists it as a note, not an error', async () => {
+    const { page } = await openPage(browser(), baseUrl + '#/grouping');
+    await expect.poll(() => page.locator('[data-testid=ruleset-name]').count(), { timeout: 20_000 }).toBe(1);
+    const mini = JSON.parse(readFileSync(join(ROOT, 'docs', 'examples', 'mini-ruleset.json'), 'utf8'));
+    // HC25 (no condition) before HC23: the HC23 row can never be reached.
+    mini.adrgs.find((a: { code: string }) => a.code === 'HC2').splits.reverse();
+    await page.locator('[data-testid=ruleset-input]').setInputFiles({ name: 'dead-row.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mini)) });
+    await expect.poll(() => page.locator('[data-testid=ruleset-info]').innerText()).toContain('迷你教学规则');
+    const notes = page.locator('[data-testid=ruleset-warnings]');
+    expect(await notes.locator('summary').innerText()).toBe('规则集提示（1 条，不影响载入）');
+    await notes.locator('summary').click();
+    expect(await notes.locator('li').innerText()).toContain('HC2');
+    expect(await page.locator('[data-testid=error-panel]').count()).toBe(0);
+  });
+
   it('shows DIP groups for the demo data and a case\'s DIP path beside its DRG path', async () => {
     const { page } = await openPage(browser(), baseUrl + '#/grouping');
     await expect.poll(() => page.locator('[data-testid=dip-core]').innerText(), { timeout: 20_000 }).not.toBe('0');

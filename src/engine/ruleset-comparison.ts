@@ -1,14 +1,13 @@
 // Two rulesets side by side (a region moving from one version to the next): what differs in their tables, and the
 // loaded cases regrouped under both with the Wasm DRG grouper. Never touches the loaded ruleset or its grouping.
 import { exportColumns, type ExportColumn, type ExportFormat } from '../data/table-export.ts';
-import { importChsRules } from '../rules/import-chs.ts';
 import { diffRulesets, type CodeName, type RulesetDiff } from '../rules/ruleset-diff.ts';
 import type { CompiledRuleset } from '../rules/ruleset-compile.ts';
 import type { Ruleset } from '../rules/ruleset-format.ts';
 import type { Result } from '../shared/errors.ts';
 import type { CaseStore } from './case-store.ts';
 import { encodeCases } from './drg-grouping.ts';
-import { prepareRulesetText, type PreparedRuleset, type RulesetInfo } from './ruleset-loading.ts';
+import { prepareRuleset, rulesetDocument, type PreparedRuleset, type RulesetInfo } from './ruleset-loading.ts';
 import type { WasmCore } from './wasm-core.ts';
 import { WasmDrgGrouper } from './wasm-drg-grouper.ts';
 
@@ -60,11 +59,6 @@ export interface RulesetComparison {
 const UNGROUPED_CODE = '0000';
 
 /** The document the engine would load: CHS-DRG reference rules are imported first, as prepareRulesetText does. */
-function documentOf(side: RulesetText): Ruleset {
-  const json = JSON.parse(side.text) as Record<string, unknown>;
-  if (json.format !== undefined) return json as unknown as Ruleset;
-  return importChsRules(json as never, { name: side.file.replace(/\.json$/i, '') }).ruleset!;
-}
 
 /** Each DRG's grouping of the store's cases under a compiled ruleset; the grouper's tables are freed after. */
 function groupedDrgs(core: WasmCore, compiled: CompiledRuleset, store: CaseStore): Int32Array {
@@ -176,13 +170,18 @@ function filesOf(diff: RulesetDiff, transitions: DrgTransitions | null): Ruleset
  */
 export function compareRulesets(core: WasmCore, a: RulesetText, b: RulesetText, store: CaseStore | null): Result<RulesetComparison> {
   const prepared: PreparedRuleset[] = [];
+  const documents: Ruleset[] = [];
   for (const side of [a, b]) {
-    const p = prepareRulesetText(side.text, side.file);
+    // The document the diff reads is the one compiled: parsed (and imported) once.
+    const doc = rulesetDocument(side.text, side.file);
+    if (!doc.ok) return doc;
+    const p = prepareRuleset(doc.value.json, side.file, doc.value.warnings);
     if (!p.ok) return p;
     prepared.push(p.value);
+    documents.push(doc.value.json as Ruleset);
   }
   const [pa, pb] = prepared as [PreparedRuleset, PreparedRuleset];
-  const diff = diffRulesets(documentOf(a), documentOf(b));
+  const diff = diffRulesets(documents[0]!, documents[1]!);
   const regrouping = store ? regroup(core, pa.compiled, pb.compiled, store) : null;
   return { ok: true, value: { a: pa.info, b: pb.info, diff, regrouping, files: filesOf(diff, regrouping?.transitions ?? null) } };
 }

@@ -69,6 +69,15 @@ export function prepareRuleset(json: unknown, file: string, warnings?: readonly 
 
 /** Parses a ruleset file's text, importing the CHS-DRG layout when that is what it holds. */
 export function prepareRulesetText(text: string, file: string): Result<PreparedRuleset> {
+  const doc = rulesetDocument(text, file);
+  return doc.ok ? prepareRuleset(doc.value.json, file, doc.value.warnings) : doc;
+}
+
+/**
+ * The document a ruleset file's text holds (not yet validated): casemix-ruleset/1 as written, or the CHS-DRG
+ * reference layout imported, with the importer's warnings. Bad JSON or a refused import is an error.
+ */
+export function rulesetDocument(text: string, file: string): Result<{ json: unknown; warnings?: readonly Problem[] }> {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -79,7 +88,7 @@ export function prepareRulesetText(text: string, file: string): Result<PreparedR
   if (isObject(json) && json.format === undefined && 'mdc_order' in json && 'adrgs' in json) {
     const imported = importChsRules(json as never, { name: file.replace(/\.json$/i, '') });
     if (!imported.ruleset) return { ok: false, errors: imported.problems.map((p) => problemError(file, p)) };
-    return prepareRuleset(imported.ruleset, file, imported.warnings);
+    return { ok: true, value: { json: imported.ruleset, warnings: imported.warnings } };
   }
-  return prepareRuleset(json, file);
+  return { ok: true, value: { json } };
 }

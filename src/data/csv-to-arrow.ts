@@ -5,9 +5,9 @@ import {
   vectorFromArray, type Vector,
 } from 'apache-arrow';
 import { CASE_COLUMNS, REQUIRED_COLUMNS } from './case-schema.ts';
-import { CsvTokenizer, sniffDelimiter } from '../shared/csv-tokenizer.ts';
+import { CsvTokenizer, MAX_FIELD_CHARS, sniffDelimiter, type CsvSyntaxProblem } from '../shared/csv-tokenizer.ts';
 import { matchHeader } from './csv-header-aliases.ts';
-import { detectEncoding, type CsvEncoding } from '../shared/text-encoding.ts';
+import { hasUtf8Bom, refuseUndecodable, refuseUnsupportedText, type CsvEncoding } from '../shared/text-encoding.ts';
 import { EngineFailure, fail, type EngineError } from '../shared/errors.ts';
 
 export interface CsvImportOptions {
@@ -89,14 +89,67 @@ interface ColumnSink {
 /** Imports a whole CSV file already in memory. */
 export function csvToArrow(bytes: Uint8Array, file: string, options: CsvImportOptions = {}): CsvImportResult {
   if (bytes.length === 0) fail('file.empty', `${file}: the file is empty`, { file }, { file });
-  const encoding = options.encoding ?? detectEncoding(bytes.subarray(0, 65_536));
-  const decoder = new TextDecoder(encoding);
+  refuseUnsupportedText(bytes, file);
+  // The encoding is decided on the whole file: strict UTF-8 while streaming; at the first invalid byte, start
+  // over in GB18030 unless a BOM says UTF-8 (a GBK file usually fails in its header, so the restart is cheap).
+  let encoding: CsvEncoding = options.encoding ?? 'utf-8';
+  let read = readRecords(bytes, file, encoding, options.onProgress);
+  if (read === 'undecodable' && !options.encoding && !hasUtf8Bom(bytes)) read = readRecords(bytes, file, (encoding = 'gb18030'), options.onProgress);
+  if (read === 'undecodable') refuseUndecodable(bytes, file, hasUtf8Bom(bytes) ? 'utf-8' : encoding);
+  const { sinks, lists, delimitedList, unusedColumns, delimiter } = read;
+
+  const errors: EngineError[] = [];
+  for (const s of sinks) {
+    if (s.bad) {
+      errors.push({
+        code: 'csv.bad_value',
+        message: `${file}: column "${s.column}" has ${s.bad.count} value(s) that are not ${s.kind}, e.g. "${s.bad.value}" on line ${s.bad.row}`,
+        params: { file, column: s.column, count: s.bad.count, value: s.bad.value, row: s.bad.row, expected: s.kind },
+        where: { file, column: s.column, row: s.bad.row },
+      });
+    }
+  }
+  if (errors.length) throw new EngineFailure(errors);
+
+  const columns: Record<string, Vector> = {};
+  const order = new Map(CASE_COLUMNS.map((c, i) => [c.name, i]));
+  const built = [...sinks.map((s) => s.column), ...Object.keys(lists).filter((k) => k in delimitedList || lists[k as keyof typeof lists].cols.length)];
+  built.sort((a, b) => order.get(a)! - order.get(b)!);
+  for (const name of built) {
+    const sink = sinks.find((s) => s.column === name);
+    if (!sink) {
+      columns[name] = vectorFromArray(lists[name as keyof typeof lists].values, new List(new Field('item', new Utf8(), true)));
+    } else if (sink.kind === 'date') {
+      columns[name] = dayVector(sink.values as (number | null)[]);
+    } else if (sink.kind === 'float') {
+      columns[name] = vectorFromArray(sink.values as (number | null)[], new Float64());
+    } else if (name in INT_TYPES) {
+      columns[name] = vectorFromArray(sink.values as (number | null)[], INT_TYPES[name]());
+    } else {
+      columns[name] = vectorFromArray(sink.values as (string | null)[], DICTIONARY_COLUMNS.has(name) ? new Dictionary(new Utf8(), new Int32()) : new Utf8());
+    }
+  }
+  return { table: new Table(columns), encoding, delimiter, unusedColumns };
+}
+
+type Lists = Record<'secondary_dx' | 'other_procs', { cols: Array<[number, number]>; values: (string[] | null)[] }>;
+interface ReadRecords {
+  sinks: ColumnSink[];
+  lists: Lists;
+  delimitedList: Record<string, number>;
+  unusedColumns: string[];
+  delimiter: string;
+}
+
+/** Streams the file through the tokenizer into column sinks; 'undecodable' when a byte is not in `encoding`. */
+function readRecords(bytes: Uint8Array, file: string, encoding: CsvEncoding, onProgress?: (fraction: number) => void): ReadRecords | 'undecodable' {
+  const decoder = new TextDecoder(encoding, { fatal: true });
   const CHUNK = 4 << 20;
 
   let header: string[] | null = null;
   let delimiter = ',';
   const sinks: ColumnSink[] = [];
-  const lists: Record<'secondary_dx' | 'other_procs', { cols: Array<[number, number]>; values: (string[] | null)[] }> = {
+  const lists: Lists = {
     secondary_dx: { cols: [], values: [] }, other_procs: { cols: [], values: [] },
   };
   const delimitedList: Record<string, number> = {};
@@ -135,7 +188,7 @@ export function csvToArrow(bytes: Uint8Array, file: string, options: CsvImportOp
   };
 
   const onRecord = (fields: string[], line: number) => {
-    if (!header) return onHeader(fields);
+    if (!header) { onHeader(fields); tokenizer!.recordWidth = fields.length; return; }
     rows++;
     for (const sink of sinks) {
       const raw = (fields[sink.index] ?? '').trim();
@@ -163,55 +216,32 @@ export function csvToArrow(bytes: Uint8Array, file: string, options: CsvImportOp
 
   for (let start = 0; start < bytes.length; start += CHUNK) {
     const end = Math.min(bytes.length, start + CHUNK);
-    const text = decoder.decode(bytes.subarray(start, end), { stream: end < bytes.length });
+    let text: string;
+    try {
+      text = decoder.decode(bytes.subarray(start, end), { stream: end < bytes.length });
+    } catch {
+      return 'undecodable';
+    }
     if (!tokenizer) {
       const firstLine = text.slice(0, Math.max(0, text.search(/\r|\n/)) || text.length);
       delimiter = sniffDelimiter(firstLine);
       tokenizer = new CsvTokenizer(delimiter, onRecord);
     }
     tokenizer.push(text);
-    options.onProgress?.(end / bytes.length);
+    if (tokenizer.problem) refuseSyntax(tokenizer.problem, file, header);
+    onProgress?.(end / bytes.length);
   }
-  const lastRecordLine = tokenizer?.recordLine ?? 1;
-  if (tokenizer && !tokenizer.end()) {
-    fail('csv.unclosed_quote', `${file}: a quoted field that starts on line ${lastRecordLine} is never closed`,
-      { file, line: lastRecordLine }, { file, row: lastRecordLine });
-  }
+  if (tokenizer && !tokenizer.end()) refuseSyntax(tokenizer.problem!, file, header);
   if (!header) fail('file.empty', `${file}: the file is empty`, { file }, { file });
   if (rows === 0) fail('file.no_rows', `${file}: the file has a header but no rows`, { file }, { file });
+  return { sinks, lists, delimitedList, unusedColumns, delimiter };
+}
 
-  const errors: EngineError[] = [];
-  for (const s of sinks) {
-    if (s.bad) {
-      errors.push({
-        code: 'csv.bad_value',
-        message: `${file}: column "${s.column}" has ${s.bad.count} value(s) that are not ${s.kind}, e.g. "${s.bad.value}" on line ${s.bad.row}`,
-        params: { file, column: s.column, count: s.bad.count, value: s.bad.value, row: s.bad.row, expected: s.kind },
-        where: { file, column: s.column, row: s.bad.row },
-      });
-    }
-  }
-  if (errors.length) throw new EngineFailure(errors);
-
-  const columns: Record<string, Vector> = {};
-  const order = new Map(CASE_COLUMNS.map((c, i) => [c.name, i]));
-  const built = [...sinks.map((s) => s.column), ...Object.keys(lists).filter((k) => k in delimitedList || lists[k as keyof typeof lists].cols.length)];
-  built.sort((a, b) => order.get(a)! - order.get(b)!);
-  for (const name of built) {
-    const sink = sinks.find((s) => s.column === name);
-    if (!sink) {
-      columns[name] = vectorFromArray(lists[name as keyof typeof lists].values, new List(new Field('item', new Utf8(), true)));
-    } else if (sink.kind === 'date') {
-      columns[name] = dayVector(sink.values as (number | null)[]);
-    } else if (sink.kind === 'float') {
-      columns[name] = vectorFromArray(sink.values as (number | null)[], new Float64());
-    } else if (name in INT_TYPES) {
-      columns[name] = vectorFromArray(sink.values as (number | null)[], INT_TYPES[name]());
-    } else {
-      columns[name] = vectorFromArray(sink.values as (string | null)[], DICTIONARY_COLUMNS.has(name) ? new Dictionary(new Utf8(), new Int32()) : new Utf8());
-    }
-  }
-  return { table: new Table(columns), encoding, delimiter, unusedColumns };
+/** A quote or field the tokenizer refused, named by file, line, character position and column header. */
+function refuseSyntax(p: CsvSyntaxProblem, file: string, header: string[] | null): never {
+  const column = header?.[p.field - 1] ?? `field ${p.field}`;
+  return fail(p.code, `${file}: ${p.message} in column "${column}"`,
+    { file, line: p.line, position: p.position, field: p.field, column, limit: MAX_FIELD_CHARS }, { file, row: p.line, column });
 }
 
 /** A date32 vector from day numbers, nulls kept as nulls. */

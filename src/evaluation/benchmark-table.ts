@@ -2,8 +2,8 @@
 // from CSV (UTF-8 or GBK, Chinese or English headers) and matched to the ruleset's DRG codes.
 // Problems are values: a table without the needed columns is refused; bad rows become warnings.
 import { normaliseHeader } from '../shared/csv-header.ts';
-import { CsvTokenizer, sniffDelimiter } from '../shared/csv-tokenizer.ts';
-import { detectEncoding } from '../shared/text-encoding.ts';
+import { CsvTokenizer, MAX_FIELD_CHARS, sniffDelimiter } from '../shared/csv-tokenizer.ts';
+import { decodeText } from '../shared/text-encoding.ts';
 import { EngineFailure, type EngineError } from '../shared/errors.ts';
 
 /** A parsed benchmark: plain data, safe to send between worker and page. */
@@ -43,7 +43,7 @@ function positive(raw: string): number | null {
 
 /** Parses a benchmark CSV; throws EngineFailure (wrap with `attempt`) when it cannot be used at all. */
 export function parseBenchmarkCsv(input: Uint8Array | string, file: string): BenchmarkTable {
-  const text = typeof input === 'string' ? input : new TextDecoder(detectEncoding(input.subarray(0, 65_536))).decode(input);
+  const text = typeof input === 'string' ? input : decodeText(input, file).text;
   if (!text.trim()) throw new EngineFailure([{ code: 'benchmark.empty', message: `${file}: the benchmark file is empty`, params: { file }, where: { file } }]);
   const firstLine = text.slice(0, Math.max(0, text.search(/\r|\n/)) || text.length);
   let index: Partial<Record<'code' | 'los' | 'cost', number>> | null = null;
@@ -92,7 +92,8 @@ export function parseBenchmarkCsv(input: Uint8Array | string, file: string): Ben
   const tokenizer = new CsvTokenizer(sniffDelimiter(firstLine), onRecord);
   tokenizer.push(text);
   if (!tokenizer.end()) {
-    throw new EngineFailure([{ code: 'csv.unclosed_quote', message: `${file}: a quoted field is never closed`, params: { file, line: tokenizer.recordLine }, where: { file, row: tokenizer.recordLine } }]);
+    const p = tokenizer.problem!; // an unclosed quote, text after a closing quote or an overlong field
+    throw new EngineFailure([{ code: p.code, message: `${file}: ${p.message}`, params: { file, line: p.line, position: p.position, field: p.field, column: `#${p.field}`, limit: MAX_FIELD_CHARS }, where: { file, row: p.line } }]);
   }
   const idx = (index ?? {}) as Partial<Record<'code' | 'los' | 'cost', number>>;
   const errors: EngineError[] = [];

@@ -2,7 +2,7 @@
 // applied to a casemix-ruleset/1 document. Pure: bytes and a document in, a new document and a report out.
 import { normaliseHeader } from '../shared/csv-header.ts';
 import { CsvTokenizer, sniffDelimiter } from '../shared/csv-tokenizer.ts';
-import { detectEncoding } from '../shared/text-encoding.ts';
+import { decodeText } from '../shared/text-encoding.ts';
 import { ProblemLog } from './csv-tables/problem-log.ts';
 import type { DrgEntry, Problem, Ruleset } from './ruleset-format.ts';
 
@@ -88,7 +88,7 @@ function tokenise(file: WeightTableFile, log: ProblemLog): { fields: string[]; l
     log.problem('weights.not_csv', `${file.name} is a spreadsheet: save the weight sheet as CSV (UTF-8 or GBK)`, file.name);
     return null;
   }
-  const text = new TextDecoder(detectEncoding(file.bytes.subarray(0, 65_536))).decode(file.bytes);
+  const text = decodeText(file.bytes, file.name).text;
   const records: { fields: string[]; line: number }[] = [];
   const tok = new CsvTokenizer(sniffDelimiter(text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? ''), (fields, line) => records.push({ fields, line }));
   tok.push(text);

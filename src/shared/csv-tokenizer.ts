@@ -1,5 +1,19 @@
 // A streaming RFC 4180 CSV tokenizer: quoted fields with delimiters, quotes and newlines inside.
-// Fed text in chunks of any size; hands out one record (array of fields) at a time. Knows no schema.
+// Fed text in chunks of any size; hands out one record at a time. Knows no schema; never merges rows silently.
+
+/** Longest field accepted, in characters: a longer one is almost always a stray quote swallowing rows. */
+export const MAX_FIELD_CHARS = 65_536;
+
+/** A reason the text is not CSV, with where the offending quote or field opened (1-based). */
+export interface CsvSyntaxProblem {
+  code: 'csv.unclosed_quote' | 'csv.text_after_quote' | 'csv.field_too_long' | 'csv.quoted_records';
+  /** Physical line and character position where the quote (or the field) opened. */
+  line: number;
+  position: number;
+  /** Field number within its record. */
+  field: number;
+  message: string;
+}
 
 export class CsvTokenizer {
   private field = '';
@@ -12,6 +26,16 @@ export class CsvTokenizer {
   /** 1-based physical line where the current record starts (for messages). */
   recordLine = 1;
   private line = 1;
+  /** Offsets in the whole text: of the current chunk's start and of the current line's start. */
+  private offset = 0;
+  private lineStart = 0;
+  private openLine = 0;
+  private openPosition = 0;
+  /** Fields per record (the header's), set by a caller that knows it: a quoted field holding a line with as
+   * many separators is whole records swallowed by a stray quote, not a value. 0 = no such check. */
+  recordWidth = 0;
+  /** The first syntax problem; once set, the rest of the text is ignored. */
+  problem: CsvSyntaxProblem | null = null;
 
   constructor(
     private readonly delimiter: string,
@@ -19,6 +43,7 @@ export class CsvTokenizer {
   ) {}
 
   push(text: string): void {
+    if (this.problem) return;
     let i = 0;
     if (!this.started) {
       this.started = true;
@@ -31,24 +56,31 @@ export class CsvTokenizer {
         this.pendingQuote = false;
         if (text[i] === '"') { this.field += '"'; i++; continue; }
         this.inQuotes = false;
+        if (!this.closesCleanly(text[i])) return;
       }
       if (this.inQuotes) {
         const q = text.indexOf('"', i);
         if (q < 0) {
           this.countLines(text, i, n);
           this.field += text.slice(i);
+          this.checkLength();
+          this.offset += n;
           return;
         }
         this.countLines(text, i, q);
         this.field += text.slice(i, q);
-        if (q + 1 === n) { this.pendingQuote = true; return; }
-        if (text[q + 1] === '"') { this.field += '"'; i = q + 2; } else { this.inQuotes = false; i = q + 1; }
+        if (this.checkLength()) return;
+        if (q + 1 === n) { this.pendingQuote = true; break; }
+        if (text[q + 1] === '"') { this.field += '"'; i = q + 2; continue; }
+        this.inQuotes = false;
+        if (!this.closesCleanly(text[q + 1])) return;
+        i = q + 1;
         continue;
       }
       const c = text[i];
       if (this.afterCr) {
         this.afterCr = false;
-        if (c === '\n') { i++; continue; }
+        if (c === '\n') { i++; this.lineStart = this.offset + i; continue; }
       }
       if (c === d) {
         this.record.push(this.field);
@@ -59,8 +91,12 @@ export class CsvTokenizer {
         this.line++;
         this.afterCr = c === '\r';
         i++;
+        this.lineStart = this.offset + i;
       } else if (c === '"' && this.field === '') {
+        // A quote opens a field only as its first character; elsewhere it is a literal character.
         this.inQuotes = true;
+        this.openLine = this.line;
+        this.openPosition = this.offset + i - this.lineStart + 1;
         i++;
       } else {
         // Plain run up to the next special character, appended in one slice.
@@ -70,18 +106,57 @@ export class CsvTokenizer {
           if (cj === d || cj === '\n' || cj === '\r') break;
           j++;
         }
+        if (this.field === '') { this.openLine = this.line; this.openPosition = this.offset + i - this.lineStart + 1; }
         this.field += text.slice(i, j);
         i = j;
+        if (this.checkLength()) return;
       }
     }
+    this.offset += n;
   }
 
-  /** Flushes the last record; returns false when the text ended inside a quoted field. */
+  /** Flushes the last record; returns false when the text ended inside a quoted field or had a problem. */
   end(): boolean {
+    if (this.problem) return false;
     if (this.pendingQuote) { this.pendingQuote = false; this.inQuotes = false; }
-    const closed = !this.inQuotes;
+    if (this.inQuotes) {
+      this.report('csv.unclosed_quote', 'a quote opens a field that is never closed');
+      return false;
+    }
     if (this.field !== '' || this.record.length > 0) this.endRecord();
-    return closed;
+    return true;
+  }
+
+  /** After a closing quote only a delimiter, a line end or the end of the text may follow. */
+  private closesCleanly(next: string): boolean {
+    if (next === this.delimiter || next === '\n' || next === '\r') {
+      if (this.recordWidth < 3 || this.line === this.openLine || !this.holdsRecord()) return true;
+      this.report('csv.quoted_records', `a quoted field runs to line ${this.line} and holds whole records (the opening quote is probably stray)`);
+      return false;
+    }
+    this.report('csv.text_after_quote',
+      `the quoted field closes on line ${this.line} and text follows the closing quote (write a quote inside a field as "")`);
+    return false;
+  }
+
+  /** Whether a line inside the (multi-line) quoted field has a separator between every field of a record. */
+  private holdsRecord(): boolean {
+    for (const inner of this.field.split('\n')) {
+      if (inner.split(this.delimiter).length >= this.recordWidth) return true;
+    }
+    return false;
+  }
+
+  private checkLength(): boolean {
+    if (this.field.length <= MAX_FIELD_CHARS) return false;
+    this.report('csv.field_too_long', `a field is longer than ${MAX_FIELD_CHARS} characters (often a stray quote)`);
+    return true;
+  }
+
+  private report(code: CsvSyntaxProblem['code'], what: string): void {
+    const field = this.record.length + 1;
+    this.problem = { code, line: this.openLine, position: this.openPosition, field,
+      message: `line ${this.openLine}, character ${this.openPosition} (field ${field}): ${what}` };
   }
 
   private endRecord(): void {
@@ -95,7 +170,10 @@ export class CsvTokenizer {
   }
 
   private countLines(text: string, from: number, to: number): void {
-    for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) this.line++;
+    for (let k = text.indexOf('\n', from); k >= 0 && k < to; k = text.indexOf('\n', k + 1)) {
+      this.line++;
+      this.lineStart = this.offset + k + 1;
+    }
   }
 }
 

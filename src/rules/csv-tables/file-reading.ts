@@ -1,7 +1,7 @@
 // Turns the dropped files into tables: decodes (UTF-8 or GBK), tokenises, recognises each file's table by
 // its name or else its header row, and maps header cells to column keys. Reads no values.
 import { CsvTokenizer, sniffDelimiter } from '../../shared/csv-tokenizer.ts';
-import { detectEncoding } from '../../shared/text-encoding.ts';
+import { decodeText } from '../../shared/text-encoding.ts';
 import { normaliseHeader } from '../../shared/csv-header.ts';
 import { CSV_TABLES, columnLookup, specByFileName, type CsvTableName, type CsvTableSpec } from './table-specs.ts';
 import type { ReadTable, Row } from './cell-reader.ts';
@@ -60,7 +60,7 @@ export function readCsvFiles(files: readonly CsvFile[], log: ProblemLog): { tabl
 /** The file's records with their lines, or null when it is a spreadsheet or ends inside quotes. */
 function tokenise(f: CsvFile, log: ProblemLog): CsvRecord[] | null {
   if (/\.(xlsx|xls|ods)$/i.test(f.name)) { log.problem('csv.not_csv', `${f.name} is a spreadsheet: save each sheet as CSV (UTF-8 or GBK)`, f.name); return null; }
-  const text = new TextDecoder(detectEncoding(f.bytes)).decode(f.bytes);
+  const text = decodeText(f.bytes, f.name).text;
   const records: CsvRecord[] = [];
   const firstLine = text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0] ?? '';
   const tok = new CsvTokenizer(sniffDelimiter(firstLine), (fields, line) => records.push({ fields, line }));

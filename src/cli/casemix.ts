@@ -1,6 +1,6 @@
 // The casemix command line: the same Engine and Wasm core as the site, for batch work under Node.
 // Sub-commands print human-readable reports; errors go to stderr with a non-zero exit code.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { tableToIPC } from 'apache-arrow';
 import { csvToArrow } from '../data/csv-to-arrow.ts';
@@ -19,6 +19,7 @@ import { priceCommand } from './price-command.ts';
 import { EVALUATE_USAGE, evaluateCommand, parseEvaluateOptions } from './evaluate-command.ts';
 import { textTable } from './text-table.ts';
 import { withWeightTable } from './weight-table-option.ts';
+import { UserError, checkOutPath, fileReason, reportUncaught, writeUserFile } from './cli-errors.ts';
 
 const USAGE = `casemix — 病组工作台 Casemix Workbench command line
 
@@ -90,7 +91,7 @@ function readInput(path: string): Uint8Array | null {
   try {
     return readFileSync(path);
   } catch (e) {
-    console.error(`error [file.read]: ${path}: ${e instanceof Error ? e.message : e}`);
+    console.error(`error [file.read]: ${path}: ${fileReason(e)}`);
     return null;
   }
 }
@@ -109,7 +110,7 @@ function importCsv(path: string, out: string): number {
   const result = attempt(() => csvToArrow(bytes, basename(path)));
   if (!result.ok) return printErrors(result.errors), 1;
   const { table, encoding, delimiter, unusedColumns } = result.value;
-  writeFileSync(out, tableToIPC(table, 'file'));
+  writeUserFile(out, tableToIPC(table, 'file'));
   const ms = performance.now() - t0;
   console.log(`${basename(path)}: ${formatCount(table.numRows, LOCALE)} rows, ${encoding}, delimiter ${JSON.stringify(delimiter)} → ${out} (${ms.toFixed(0)} ms)`);
   console.log(`columns: ${table.schema.fields.map((f) => f.name).join(', ')}`);
@@ -164,7 +165,7 @@ async function group(casesPath: string, rulesetPath: string | undefined, out: st
       { name: 'severity', kind: 'int', values: Int32Array.from(o.severity) },
       { name: 'reason', kind: 'text', values: Array.from(o.reason, (r) => REASON_NAMES[r]) },
     ], out.toLowerCase().endsWith('.csv') ? 'csv' : 'arrow');
-    writeFileSync(out, bytes);
+    writeUserFile(out, bytes);
     console.log(`wrote ${out}`);
   }
   return 0;
@@ -215,7 +216,7 @@ async function check(casesPath: string, rulesetPath: string | undefined, out: st
   if (out) {
     const csv = ready.engine.exportQualityCsv();
     if (!csv.ok) return printErrors(csv.errors), 1;
-    writeFileSync(out, csv.value);
+    writeUserFile(out, csv.value);
     console.log(`wrote ${out}`);
   }
   return 0;
@@ -244,7 +245,7 @@ function rulesetImportCsv(dir: string, out: string): number {
   try {
     result = importCsvDir(dir);
   } catch (e) {
-    console.error(`error [file.read]: ${dir}: ${e instanceof Error ? e.message : e}`);
+    console.error(`error [file.read]: ${dir}: ${fileReason(e)}`);
     return 1;
   }
   const where = (p: { where: { table: string; row?: string | number; field?: string } }) =>
@@ -256,7 +257,7 @@ function rulesetImportCsv(dir: string, out: string): number {
     return 1;
   }
   console.log(`tables: ${result.tables.map((t) => `${t.file} → ${t.table}`).join(', ')}`);
-  writeFileSync(out, JSON.stringify(result.ruleset));
+  writeUserFile(out, JSON.stringify(result.ruleset));
   console.log(`wrote ${out}`);
   return rulesetCheck(out);
 }
@@ -282,22 +283,51 @@ function rulesetImportChs(path: string, out: string, weights?: string): number {
   // Regions publish the weight table apart from the rules (--weights).
   const ruleset = weights === undefined ? imported.ruleset : withWeightTable(imported.ruleset, weights);
   if (!ruleset) return 1;
-  writeFileSync(out, JSON.stringify(ruleset));
+  writeUserFile(out, JSON.stringify(ruleset));
   console.log(`wrote ${out}: ${imported.ruleset.mdcs.length} MDCs, ${imported.ruleset.adrgs.length} ADRGs, ${imported.ruleset.drgs.length} DRGs`);
   // The check of the written file lists its dead rows; what only the import saw (unused names) is listed here.
   for (const w of imported.warnings.filter((p) => p.code === 'names.unused')) console.log(`warning [${w.code}]: ${w.where.table}[${String(w.where.row)}]: ${w.message}`);
   return rulesetCheck(out);
 }
 
+/** A flag left over once the known ones are taken (unknown, or known but without its value) is a UserError. */
+function rejectOptions(command: string, left: readonly string[], known: readonly string[]): void {
+  const bad = left.find((a) => a.startsWith('--'));
+  if (bad === undefined) return;
+  throw new UserError('cli.option', known.includes(bad)
+    ? `casemix ${command}: ${bad} needs a value`
+    : `casemix ${command}: unknown option ${bad} (casemix help lists the options)`);
+}
+
+/** Input files are checked before the engine starts, so a typo costs one line and no waiting. */
+function checkInput(path: string | undefined, what: string): void {
+  if (path === undefined) return;
+  if (!existsSync(path)) throw new UserError('file.read', `${what} ${path}: no such file`);
+  if (statSync(path).isDirectory()) throw new UserError('file.read', `${what} ${path}: this is a folder, not a file`);
+}
+
+/** The cases, ruleset, scenario and output paths of a command that groups; throws UserError on the first bad one. */
+function checkPaths(cases: string, ruleset: string | undefined, out: string | undefined, scenario?: string): void {
+  checkInput(cases, 'cases file');
+  checkInput(ruleset, '--ruleset');
+  checkInput(scenario, '--scenario');
+  if (out !== undefined) checkOutPath(out);
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'info':
+      rejectOptions(command, rest, []);
       if (rest.length !== 1) break;
+      checkInput(rest[0], 'case file');
       return info(rest[0]);
     case 'import': {
       const [out, files] = option(rest, '--out');
+      rejectOptions(command, files, ['--out']);
       if (files.length !== 1 || !out) break;
+      checkInput(files[0], 'CSV file');
+      checkOutPath(out);
       return importCsv(files[0], out);
     }
     case 'generate': {
@@ -309,7 +339,9 @@ async function main(argv: string[]): Promise<number> {
       for (const name of ['--cases', '--seed', '--hospitals', '--years', '--anomaly-rate', '--quality-error-rate', '--out']) {
         [values[name], args] = option(args, name);
       }
+      rejectOptions(command, args, ['--cases', '--seed', '--hospitals', '--years', '--anomaly-rate', '--quality-error-rate', '--out']);
       if (args.length || !values['--cases'] || !values['--out']) break;
+      checkOutPath(values['--out']);
       const num = (name: string) => (values[name] === undefined ? undefined : Number(values[name]));
       try {
         await generateCommand({
@@ -319,27 +351,35 @@ async function main(argv: string[]): Promise<number> {
         });
         return 0;
       } catch (e) {
-        console.error(`error [generate]: ${e instanceof Error ? e.message : e}`);
+        // A bad --cases or --seed is the user's; anything else reaches the top (a file error or a bug).
+        if (!(e instanceof Error && e.message.startsWith('--'))) throw e;
+        console.error(`error [generate]: ${e.message}`);
         return 1;
       }
     }
     case 'check': {
       const [ruleset, a] = option(rest, '--ruleset');
       const [out, files] = option(a, '--out');
+      rejectOptions(command, files, ['--ruleset', '--out']);
       if (files.length !== 1) break;
+      checkPaths(files[0], ruleset, out);
       return check(files[0], ruleset, out);
     }
     case 'group': {
       const [ruleset, a] = option(rest, '--ruleset');
       const [out, files] = option(a, '--out');
+      rejectOptions(command, files, ['--ruleset', '--out']);
       if (files.length !== 1) break;
+      checkPaths(files[0], ruleset, out);
       return group(files[0], ruleset, out);
     }
     case 'price': {
       const [ruleset, a] = option(rest, '--ruleset');
       const [scenario, b] = option(a, '--scenario');
       const [out, files] = option(b, '--out');
+      rejectOptions(command, files, ['--ruleset', '--scenario', '--out']);
       if (files.length !== 1) break;
+      checkPaths(files[0], ruleset, out, scenario);
       const ready = await engineWith(files[0], ruleset);
       if (!ready) return 1;
       return priceCommand(ready.engine, { scenarioPath: scenario, out });
@@ -347,9 +387,11 @@ async function main(argv: string[]): Promise<number> {
     case 'evaluate': {
       const parsed = parseEvaluateOptions(rest);
       if (typeof parsed === 'string') {
-        console.error(`casemix evaluate: ${parsed}`);
-        return 2;
+        console.error(`error [cli.option]: casemix evaluate: ${parsed}`);
+        return 1;
       }
+      checkPaths(parsed.cases, parsed.ruleset, parsed.args.out);
+      checkInput(parsed.args.benchmark, '--benchmark');
       const ready = await engineWith(parsed.cases, parsed.ruleset);
       if (!ready) return 1;
       return evaluateCommand(ready.engine, parsed.args);
@@ -357,20 +399,32 @@ async function main(argv: string[]): Promise<number> {
     case 'explain': {
       const [ruleset, a] = option(rest, '--ruleset');
       const [id, files] = option(a, '--case');
+      rejectOptions(command, files, ['--ruleset', '--case']);
       if (files.length !== 1 || !id) break;
+      checkPaths(files[0], ruleset, undefined);
       return explain(files[0], id, ruleset);
     }
     case 'ruleset': {
       const [sub, ...args] = rest;
-      if (sub === 'check' && args.length === 1) return rulesetCheck(args[0]);
+      if (sub === 'check') {
+        rejectOptions('ruleset check', args, []);
+        if (args.length === 1) return checkInput(args[0], 'ruleset'), rulesetCheck(args[0]);
+      }
       if (sub === 'import') {
         const [out, dirs] = option(args, '--out');
-        if (dirs.length === 1 && out) return rulesetImportCsv(dirs[0], out);
+        rejectOptions('ruleset import', dirs, ['--out']);
+        if (dirs.length === 1 && out) return checkOutPath(out), rulesetImportCsv(dirs[0], out);
       }
       if (sub === 'import-chs') {
         const [weights, a] = option(args, '--weights');
         const [out, files] = option(a, '--out');
-        if (files.length === 1 && out) return rulesetImportChs(files[0], out, weights);
+        rejectOptions('ruleset import-chs', files, ['--weights', '--out']);
+        if (files.length === 1 && out) {
+          checkInput(files[0], 'CHS rules file');
+          checkInput(weights, '--weights');
+          checkOutPath(out);
+          return rulesetImportChs(files[0], out, weights);
+        }
       }
       break;
     }
@@ -390,4 +444,10 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code === 'EPIPE') process.exit(0);
   throw e;
 });
-process.exitCode = await main(process.argv.slice(2));
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (e) {
+  // A user's mistake is one line; anything else is a bug and keeps its stack (reportUncaught says which).
+  console.error(reportUncaught(e));
+  process.exitCode = 1;
+}

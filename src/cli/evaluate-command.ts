@@ -1,6 +1,7 @@
 // `casemix evaluate`: the §5 evaluation table by unit and period (with composite scores and year-on-year)
 // for an engine that has cases and a ruleset loaded; prints a text table and writes CSV (UTF-8 with BOM).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { writeUserFile } from './cli-errors.ts';
 import { basename } from 'node:path';
 import { exportColumns, type ExportColumn } from '../data/table-export.ts';
 import { UNIT_LEVELS, type UnitLevel } from '../evaluation/unit-levels.ts';
@@ -121,7 +122,7 @@ export function evaluateCommand(engine: Pick<Engine, 'core' | 'analysisColumns'>
   if (t.comparison) printComparison(t, log, args.maxRows ?? 100);
   else printTable(t, log, args.maxRows ?? 100);
   if (args.out) {
-    writeFileSync(args.out, t.comparison ? comparisonCsv(t) : tableCsv(t));
+    writeUserFile(args.out, t.comparison ? comparisonCsv(t) : tableCsv(t));
     log(`wrote ${args.out}`);
   }
   return t.composite.errors.length ? 1 : 0;

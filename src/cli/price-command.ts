@@ -1,6 +1,6 @@
 // `casemix price`: §3 DRG and §4 DIP payment of a case file under the ruleset's defaults or a scenario file,
 // a printed summary (fund, hospitals, margins, outliers) and optionally the per-case payment columns.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Engine } from '../engine/engine.ts';
 import type { EngineError } from '../shared/errors.ts';
@@ -10,6 +10,7 @@ import { exportColumns, type ExportColumn } from '../data/table-export.ts';
 import { formatCount, formatYuan } from '../i18n/number-format.ts';
 import { baseScenario, parseScenario, type Scenario } from '../scenario/scenario.ts';
 import { textTable } from './text-table.ts';
+import { fileReason, writeUserFile } from './cli-errors.ts';
 
 const LOCALE = 'en-US';
 /** In FLAG order (pricing-layout.ts): 0 normal, 1 high, 2 low, 3 unpriced. */
@@ -31,7 +32,13 @@ export function priceCommand(engine: Engine, options: PriceOptions): number {
   const base = baseScenario(ctx.value, 'base');
   let scenario: Scenario = base;
   if (options.scenarioPath) {
-    const read = parseScenario(readFileSync(options.scenarioPath, 'utf8'), basename(options.scenarioPath), ctx.value);
+    let text: string;
+    try {
+      text = readFileSync(options.scenarioPath, 'utf8');
+    } catch (e) {
+      return error([{ code: 'file.read', message: `--scenario ${options.scenarioPath}: ${fileReason(e)}`, params: { file: options.scenarioPath, detail: fileReason(e) }, where: { file: options.scenarioPath } }]), 1;
+    }
+    const read = parseScenario(text, basename(options.scenarioPath), ctx.value);
     if (!read.ok) return error(read.problems.map((p) => ({ code: p.code, message: p.message, params: p.params, where: { file: p.where.file, field: p.where.field } }))), 1;
     scenario = read.scenario;
   }
@@ -46,7 +53,7 @@ export function priceCommand(engine: Engine, options: PriceOptions): number {
     const info = engine.caseFileInfo()!;
     const columns = perCaseColumns(engine, scenario, info.rows);
     if (!columns.ok) return error(columns.errors), 1;
-    writeFileSync(options.out, exportColumns(columns.value, options.out.toLowerCase().endsWith('.csv') ? 'csv' : 'arrow'));
+    writeUserFile(options.out, exportColumns(columns.value, options.out.toLowerCase().endsWith('.csv') ? 'csv' : 'arrow'));
     log(`wrote ${options.out}: ${formatCount(info.rows, LOCALE)} cases`);
   }
   return 0;

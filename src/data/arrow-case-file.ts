@@ -43,6 +43,60 @@ function streamEndsCleanly(bytes: Uint8Array): boolean {
     bytes[n - 4] === 0 && bytes[n - 3] === 0 && bytes[n - 2] === 0 && bytes[n - 1] === 0;
 }
 
+/** A file-format file ends with its ARROW1 magic; without it the file was cut short. */
+function fileEndsCleanly(bytes: Uint8Array): boolean {
+  const n = bytes.length;
+  return n >= 2 * FILE_MAGIC.length && FILE_MAGIC.every((b, i) => bytes[n - FILE_MAGIC.length + i] === b);
+}
+
+/**
+ * How many bytes a cut file needs at least: its messages are walked by their lengths (metadata, then the
+ * body length of the Message flatbuffer) until one runs past the end. Null when the walk cannot tell.
+ */
+export function bytesNeeded(bytes: Uint8Array, start: number): number | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.length;
+  for (let pos = start; ;) {
+    if (pos + 8 > n) return pos + 8;
+    if (view.getUint32(pos, true) !== 0xffffffff) return null;
+    const metaLength = view.getInt32(pos + 4, true);
+    if (metaLength <= 0) return null; // end-of-stream marker: what is cut is the footer, of unknown length
+    const meta = pos + 8;
+    if (meta + metaLength > n) return meta + metaLength;
+    const body = messageBodyLength(view, meta, metaLength);
+    if (body === null) return null;
+    pos = meta + metaLength + body;
+    if (pos > n) return pos;
+  }
+}
+
+/** Message.bodyLength (field 3, an int64) of the flatbuffer at `at`, or null when it does not parse. */
+function messageBodyLength(view: DataView, at: number, length: number): number | null {
+  if (length < 8) return null;
+  const table = at + view.getUint32(at, true);
+  if (table + 4 > at + length) return null;
+  const vtable = table - view.getInt32(table, true);
+  if (vtable < at || vtable + 4 > at + length) return null;
+  const vtableSize = view.getUint16(vtable, true);
+  if (vtableSize < 12 || vtable + 12 > at + length) return 0;
+  const field = view.getUint16(vtable + 10, true);
+  if (field === 0) return 0;
+  if (table + field + 8 > at + length) return null;
+  const body = Number(view.getBigInt64(table + field, true));
+  return body >= 0 && Number.isSafeInteger(body) ? body : null;
+}
+
+/** Refuses a file-format file cut short, saying how much of it there is (and at least how much is missing). */
+function refuseCutFile(bytes: Uint8Array, file: string): void {
+  if (fileEndsCleanly(bytes)) return;
+  const n = bytes.length;
+  const need = bytesNeeded(bytes, 8);
+  const detail = need !== null && need > n
+    ? `the file ends early (${n} of at least ${need} bytes)`
+    : `the file ends early: its closing ARROW1 marker is missing (${n} bytes)`;
+  fail('file.corrupt', `${file}: ${detail}; it was probably cut short while copying or downloading`, { file, detail, bytes: n, ...(need !== null && need > n ? { expected: need } : {}) }, { file });
+}
+
 function kindAccepts(kind: ColumnKind, type: DataType): boolean {
   const t = DataType.isDictionary(type) ? type.dictionary : type;
   switch (kind) {
@@ -85,11 +139,14 @@ export function readCaseTable(bytes: Uint8Array, file: string): { table: Table; 
   if (format === 'stream' && !streamEndsCleanly(bytes)) {
     fail('file.truncated', `${file}: the Arrow stream ends without its end-of-stream marker; the file is probably truncated`, { file }, { file });
   }
+  if (format === 'file') refuseCutFile(bytes, file);
   let table: Table;
   try {
     table = tableFromIPC(bytes);
   } catch (e) {
-    const detail = e instanceof Error ? e.message : String(e);
+    // The reader's own TypeErrors ("reading 'fieldsLength'") say nothing to a user; its plain Errors do.
+    const raw = e instanceof Error ? e.message : String(e);
+    const detail = e instanceof TypeError || e instanceof RangeError ? `the file is damaged or not an Arrow file (${bytes.length} bytes)` : raw;
     return fail('file.corrupt', `${file}: the Arrow data is damaged or truncated (${detail})`, { file, detail }, { file });
   }
   const problems = schemaProblems(table.schema.fields, file);

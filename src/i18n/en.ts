@@ -6,6 +6,7 @@ import { regionalEn } from './regional.en.ts';
 import { evaluationEn } from './evaluation.en.ts';
 import { weightsEn } from './weights.en.ts';
 import { comparisonEn } from './comparison.en.ts';
+import { reliabilityEn } from './reliability.en.ts';
 
 export const en: Record<MessageKey, string> = {
   'app.title': 'Casemix Workbench',
@@ -86,7 +87,13 @@ export const en: Record<MessageKey, string> = {
   'error.schema.missing_column': '{file}: the required column "{column}" is missing.',
   'error.schema.bad_type': '{file}: column "{column}" has type {actual}; expected {expected}.',
   'error.csv.bad_value': '{file}: column "{column}" has {count} value(s) that are not {expected}, e.g. "{value}" on line {row}.',
-  'error.csv.unclosed_quote': '{file}: a quoted field starting on line {line} is never closed.',
+  'error.csv.unclosed_quote': '{file}: line {line}, character {position} (column {column}): a quote opens a field that is never closed.',
+  'error.csv.text_after_quote': '{file}: line {line}, character {position} (column {column}): text follows the closing quote of a quoted field, so the quote that opened there is probably stray. Write a quote inside a field as "".',
+  'error.csv.field_too_long': '{file}: line {line}, character {position} (column {column}): a field is longer than {limit} characters, usually a stray quote swallowing rows.',
+  'error.csv.quoted_records': '{file}: line {line}, character {position} (column {column}): a quoted field runs over several lines that look like whole records, so its opening quote is probably stray.',
+  'error.csv.utf16': '{file}: the file is UTF-16 text, which is not supported. Save it as UTF-8 (or GBK).',
+  'error.csv.binary': '{file}: byte {byte} is a NUL byte: this is UTF-16 or binary data, not a CSV text file. Save it as UTF-8.',
+  'error.csv.bad_encoding': '{file}: line {line} (byte {byte}) is neither UTF-8 nor GBK/GB18030 text. Save the file as UTF-8.',
   'error.csv.duplicate_column': '{file}: headers "{first}" and "{second}" both mean column {column}.',
   'error.engine.no_cases': 'No case file is loaded yet.',
   'error.engine.crashed': 'The engine failed ({detail}) and was restarted.',
@@ -300,4 +307,5 @@ export const en: Record<MessageKey, string> = {
   ...evaluationEn,
   ...weightsEn,
   ...comparisonEn,
+  ...reliabilityEn,
 };

@@ -6,6 +6,7 @@ import { regionalZhCN } from './regional.zh-CN.ts';
 import { evaluationZhCN } from './evaluation.zh-CN.ts';
 import { weightsZhCN } from './weights.zh-CN.ts';
 import { comparisonZhCN } from './comparison.zh-CN.ts';
+import { reliabilityZhCN } from './reliability.zh-CN.ts';
 
 export const zhCN = {
   'app.title': '病组工作台',
@@ -86,7 +87,13 @@ export const zhCN = {
   'error.schema.missing_column': '{file}：缺少必需列“{column}”。',
   'error.schema.bad_type': '{file}：列“{column}”的类型为 {actual}，应为 {expected}。',
   'error.csv.bad_value': '{file}：列“{column}”有 {count} 个值无法识别为{expected}，例如第 {row} 行的“{value}”。',
-  'error.csv.unclosed_quote': '{file}：从第 {line} 行开始的带引号字段没有结束引号。',
+  'error.csv.unclosed_quote': '{file}：第 {line} 行第 {position} 个字符（列 {column}）处的引号开始了一个字段，但始终没有结束引号。',
+  'error.csv.text_after_quote': '{file}：第 {line} 行第 {position} 个字符（列 {column}）处开始的带引号字段，结束引号后还有文字，该处的引号很可能是多余的。字段内的引号请写成 ""。',
+  'error.csv.field_too_long': '{file}：第 {line} 行第 {position} 个字符（列 {column}）处的字段超过 {limit} 个字符，通常是多余的引号吞并了后面的行。',
+  'error.csv.quoted_records': '{file}：第 {line} 行第 {position} 个字符（列 {column}）处开始的带引号字段跨越多行，其中的内容像完整的病例行，开头的引号很可能是多余的。',
+  'error.csv.utf16': '{file}：文件是 UTF-16 编码，不受支持。请另存为 UTF-8（或 GBK）。',
+  'error.csv.binary': '{file}：第 {byte} 个字节是 NUL 字节，这是 UTF-16 或二进制数据，不是 CSV 文本。请另存为 UTF-8。',
+  'error.csv.bad_encoding': '{file}：第 {line} 行（第 {byte} 个字节）既不是 UTF-8 也不是 GBK/GB18030 文本。请将文件另存为 UTF-8。',
   'error.csv.duplicate_column': '{file}：表头“{first}”与“{second}”都对应列 {column}。',
   'error.engine.no_cases': '尚未载入病例文件。',
   'error.engine.crashed': '计算引擎出错（{detail}），已重新启动。',
@@ -300,6 +307,7 @@ export const zhCN = {
   ...evaluationZhCN,
   ...weightsZhCN,
   ...comparisonZhCN,
+  ...reliabilityZhCN,
 } as const;
 
 export type MessageKey = keyof typeof zhCN;

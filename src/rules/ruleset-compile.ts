@@ -13,7 +13,7 @@ import {
   DEFAULT_FAIL_DRG_CODE, DIP_CATEGORY_LENGTH, OR_PROCEDURES_LIST, REASON_CODES, TEXT_VALUE_FIELD, adrgKindOf, adrgOfRow, fieldCodeSpace,
   type AdrgKind, type CmpOp, type Condition, type ListRef, type NumberField, type CodeField, type CodeListField, type Problem, type Ruleset,
 } from './ruleset-format.ts';
-import { validateRuleset } from './ruleset-validate.ts';
+import { MAX_CONDITION_DEPTH, tooDeepMessage, validateRuleset } from './ruleset-validate.ts';
 
 export const COMPILED_FORMAT = 'casemix-compiled/1';
 
@@ -409,12 +409,14 @@ class ProgramWriter {
     return i + 1;
   }
 
-  private emit(c: Condition): void {
+  private emit(c: Condition, depth = 0): void {
     const prog = this.prog;
+    // Validation refuses deeper nesting; the guard keeps a document compiled without it off the stack limit.
+    if (depth > MAX_CONDITION_DEPTH) throw new RulesetProblems([{ code: 'cond.too_deep', message: tooDeepMessage('(a condition)'), where: { table: 'ruleset' } }]);
     if (c === true) { prog.push(OP_TRUE); return; }
     if (c === false) { prog.push(OP_FALSE); return; }
-    if ('and' in c || 'or' in c) { this.emitJunction(c); return; }
-    if ('not' in c) { this.emit(c.not); prog.push(OP_NOT); return; }
+    if ('and' in c || 'or' in c) { this.emitJunction(c, depth); return; }
+    if ('not' in c) { this.emit(c.not, depth + 1); prog.push(OP_NOT); return; }
     if ('in' in c) { const [f, l] = c.in; prog.push(f === 'principal_dx' ? OP_IN_PDX : OP_IN_PPROC, this.list(f, l)); return; }
     if ('any_in' in c) { const [f, l] = c.any_in; prog.push(OP_ANY_IN, FIELD[f], this.list(f, l)); return; }
     if ('has_code' in c) {
@@ -447,14 +449,14 @@ class ProgramWriter {
   }
 
   /** and/or: child, JF/JT end, child, …; the jumps are patched to the end once it is known. */
-  private emitJunction(c: { and: Condition[] } | { or: Condition[] }): void {
+  private emitJunction(c: { and: Condition[] } | { or: Condition[] }, depth: number): void {
     const prog = this.prog;
     const isAnd = 'and' in c;
     const kids = isAnd ? c.and : c.or;
     if (kids.length === 0) { prog.push(isAnd ? OP_TRUE : OP_FALSE); return; }
     const patches: number[] = [];
     kids.forEach((k, i) => {
-      this.emit(k);
+      this.emit(k, depth + 1);
       if (i < kids.length - 1) { prog.push(isAnd ? OP_JF : OP_JT, -1); patches.push(prog.length - 1); }
     });
     for (const p of patches) prog[p] = prog.length;

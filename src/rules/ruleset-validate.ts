@@ -13,6 +13,27 @@ const isStr = (v: Json): v is string => typeof v === 'string';
 const isStrArray = (v: Json): v is string[] => Array.isArray(v) && v.every(isStr);
 const norm = (c: string) => c.trim().toUpperCase();
 
+/**
+ * How deep conditions may nest (and/or/not levels); the reference tables nest at most 3. Validation stops
+ * descending here, so a hostile document is refused with its path instead of overflowing the stack.
+ */
+export const MAX_CONDITION_DEPTH = 64;
+
+/** A value as a message shows it; a hostile nesting (String and JSON.stringify recurse) shows as a placeholder. */
+export function shown(x: Json, json = false): string {
+  try {
+    const t = json ? JSON.stringify(x) ?? String(x) : String(x);
+    return t.length > 80 ? `${t.slice(0, 80)}…` : t;
+  } catch {
+    return '(a value nested too deep to show)';
+  }
+}
+
+/** The problem of a condition nested deeper than MAX_CONDITION_DEPTH (shared with the CHS importer). */
+export function tooDeepMessage(path: string): string {
+  return `condition nested deeper than ${MAX_CONDITION_DEPTH} levels at path ${path}`;
+}
+
 /** Every problem of a ruleset document; empty when it can be compiled. Each step adds its problems in document order. */
 export function validateRuleset(json: Json): Problem[] {
   const v = new Checker();
@@ -75,9 +96,10 @@ class Checker {
     return rows;
   }
 
-  /** A condition tree: reports the path of every bad node. */
-  condition(c: Json, table: string, row: string | number, path: string): void {
+  /** A condition tree: reports the path of every bad node; never descends below MAX_CONDITION_DEPTH. */
+  condition(c: Json, table: string, row: string | number, path: string, depth = 0): void {
     if (typeof c === 'boolean') return;
+    if (depth >= MAX_CONDITION_DEPTH) { this.add('cond.too_deep', tooDeepMessage(path), table, row, path); return; }
     if (!isObj(c) || Object.keys(c).length !== 1) { this.add('cond.bad_shape', 'a condition is true, false or an object with exactly one key', table, row, path); return; }
     const [key, v] = Object.entries(c)[0]!;
     const at = `${path}.${key}`;
@@ -86,9 +108,9 @@ class Checker {
     switch (key as (typeof CONDITION_KEYS)[number]) {
       case 'and': case 'or':
         if (!Array.isArray(v)) return badShape('an array of conditions');
-        v.forEach((k, i) => this.condition(k, table, row, `${at}[${i}]`));
+        v.forEach((k, i) => this.condition(k, table, row, `${at}[${i}]`, depth + 1));
         return;
-      case 'not': return this.condition(v, table, row, at);
+      case 'not': return this.condition(v, table, row, at, depth + 1);
       case 'in':
         if (!Array.isArray(v) || v.length !== 2) return badShape('[code field, list]');
         field(v[0], CODE_FIELDS, 'single-code field', `${at}[0]`);
@@ -127,7 +149,7 @@ class Checker {
   /** The operands of `cmp`: [number field, op, integer ≥ 0 | null | {field}]; department only with null. */
   private comparison(v: Json[], table: string, row: string | number, at: string): void {
     const known = this.field(v[0], NUMBER_FIELDS, 'number field', table, row, `${at}[0]`);
-    if (!CMP_OPS.includes(v[1] as never)) this.add('cond.bad_op', `"${String(v[1])}" is not one of ${CMP_OPS.join(' ')}`, table, row, `${at}[1]`);
+    if (!CMP_OPS.includes(v[1] as never)) this.add('cond.bad_op', `"${shown(v[1])}" is not one of ${CMP_OPS.join(' ')}`, table, row, `${at}[1]`);
     const b = v[2];
     if (b === null) { if (v[1] !== '==' && v[1] !== '!=') this.add('cond.bad_op', 'only == and != compare with null', table, row, `${at}[1]`); }
     else if (v[0] === TEXT_VALUE_FIELD || (isObj(b) && b.field === TEXT_VALUE_FIELD)) this.add('cond.bad_value', `${TEXT_VALUE_FIELD} is a text: test it with {"one_of": ["${TEXT_VALUE_FIELD}", ["ICU"]]}`, table, row, `${at}[2]`);
@@ -137,12 +159,12 @@ class Checker {
 
   /** A constant a field is compared with: a text for department, else an integer ≥ 0. */
   private value(f: string, x: Json, table: string, row: string | number, p: string): void {
-    if (f === TEXT_VALUE_FIELD) { if (!isStr(x) || x.trim() === '') this.add('cond.bad_value', `${TEXT_VALUE_FIELD} compares with a non-empty text, got ${JSON.stringify(x)}`, table, row, p); }
-    else if (!Number.isInteger(x) || (x as number) < 0 || (x as number) > 2 ** 31 - 1) this.add('cond.bad_value', `compare ${f} with an integer ≥ 0, null or {"field": …}, got ${JSON.stringify(x)}`, table, row, p);
+    if (f === TEXT_VALUE_FIELD) { if (!isStr(x) || x.trim() === '') this.add('cond.bad_value', `${TEXT_VALUE_FIELD} compares with a non-empty text, got ${shown(x, true)}`, table, row, p); }
+    else if (!Number.isInteger(x) || (x as number) < 0 || (x as number) > 2 ** 31 - 1) this.add('cond.bad_value', `compare ${f} with an integer ≥ 0, null or {"field": …}, got ${shown(x, true)}`, table, row, p);
   }
 
   private field(f: Json, allowed: readonly string[], what: string, table: string, row: string | number, p: string): boolean {
-    if (!isStr(f) || !allowed.includes(f)) { this.add('cond.unknown_field', `"${String(f)}" is not a ${what} (${allowed.join(', ')})`, table, row, p); return false; }
+    if (!isStr(f) || !allowed.includes(f)) { this.add('cond.unknown_field', `"${shown(f)}" is not a ${what} (${allowed.join(', ')})`, table, row, p); return false; }
     return true;
   }
 
@@ -222,7 +244,7 @@ function checkAdrg(v: Checker, a: Row, drgByCode: Map<string, Row>, adrgByCode: 
   if (a.adrg !== undefined) {
     const base = adrgByCode.get(a.adrg as string);
     if (!isStr(a.adrg) || a.adrg.trim() === '') v.add('field.type', 'adrg (the ADRG this entry defines) must be an ADRG code', 'adrgs', code, 'adrg');
-    else if (base && base !== a && base.adrg !== undefined && base.adrg !== a.adrg) v.add('ref.adrg_undefined', `entry "${code}" defines ADRG "${a.adrg}", which is itself an entry of "${String(base.adrg)}"`, 'adrgs', code, 'adrg');
+    else if (base && base !== a && base.adrg !== undefined && base.adrg !== a.adrg) v.add('ref.adrg_undefined', `entry "${code}" defines ADRG "${a.adrg}", which is itself an entry of "${shown(base.adrg)}"`, 'adrgs', code, 'adrg');
   }
   const own = isStr(a.adrg) ? a.adrg : code;
   if (a.kind !== undefined && !['surgical', 'non_or', 'medical'].includes(a.kind as string)) v.add('field.type', 'kind must be surgical, non_or or medical', 'adrgs', code, 'kind');
@@ -235,13 +257,13 @@ function checkAdrg(v: Checker, a: Row, drgByCode: Map<string, Row>, adrgByCode: 
     if (s.when !== undefined) v.condition(s.when, 'adrgs', code, `${at}.when`);
     const drg = drgByCode.get(s.drg);
     if (!drg) v.add('ref.drg_undefined', `split ${i} gives DRG "${s.drg}", which is not in the DRG table`, 'adrgs', code, `${at}.drg`);
-    else if (drg.adrg !== own) v.add('split.wrong_adrg', `split ${i} gives DRG "${s.drg}", which belongs to ADRG "${String(drg.adrg)}", not ${own}`, 'adrgs', code, `${at}.drg`);
+    else if (drg.adrg !== own) v.add('split.wrong_adrg', `split ${i} gives DRG "${s.drg}", which belongs to ADRG "${shown(drg.adrg)}", not ${own}`, 'adrgs', code, `${at}.drg`);
   });
   if (a.fallback !== undefined) {
     const drg = isStr(a.fallback) ? drgByCode.get(a.fallback) : undefined;
     if (!isStr(a.fallback)) v.add('field.type', 'fallback must be a DRG code', 'adrgs', code, 'fallback');
     else if (!drg) v.add('ref.drg_undefined', `fallback DRG "${a.fallback}" is not in the DRG table`, 'adrgs', code, 'fallback');
-    else if (drg.adrg !== own) v.add('split.wrong_adrg', `fallback DRG "${a.fallback}" belongs to ADRG "${String(drg.adrg)}", not ${own}`, 'adrgs', code, 'fallback');
+    else if (drg.adrg !== own) v.add('split.wrong_adrg', `fallback DRG "${a.fallback}" belongs to ADRG "${shown(drg.adrg)}", not ${own}`, 'adrgs', code, 'fallback');
   }
   if (a.splits.length === 0 && a.fallback === undefined) v.add('split.empty', `ADRG "${code}" has no splits and no fallback: it can never group`, 'adrgs', code, 'splits');
 }

@@ -4,6 +4,7 @@ import {
   OR_PROCEDURES_LIST, TEXT_VALUE_FIELD,
   type CmpOp, type CodeListField, type Condition, type ListRef, type NumberField,
 } from '../ruleset-format.ts';
+import { MAX_CONDITION_DEPTH, shown, tooDeepMessage } from '../ruleset-validate.ts';
 
 export type Json = unknown;
 export type Obj = Record<string, Json>;
@@ -31,6 +32,10 @@ const CMP_OPS_SET = new Set(['==', '!=', '<', '<=', '>', '>=']);
 /** The layout's name for the valid OR procedures. */
 const SS_VALID = 'SS_VALID';
 
+// Hostile operands (arrays nested thousands deep) make String and JSON.stringify overflow the stack.
+const text = (x: Json): string => (isStr(x) ? x : shown(x));
+const json = (x: Json): string => shown(x, true);
+
 /** Owner of a condition: whose `lists` its list names refer to, and (ADRGs) its procedure tags. */
 export interface Owner {
   table: string;
@@ -46,10 +51,10 @@ export class ConditionConverter {
   /** The values of a list operand: a literal array, or a list the owner defines (inline `_inline…` lists too). */
   private listValues(l: Json, owner: Owner, path: string): Json[] | null {
     if (Array.isArray(l)) return l;
-    if (!isStr(l)) { this.report('import.bad_list', `list operand must be a name or an array, got ${JSON.stringify(l)}`, owner.table, owner.key, path); return null; }
+    if (!isStr(l)) { this.report('import.bad_list', `list operand must be a name or an array, got ${json(l)}`, owner.table, owner.key, path); return null; }
     const codes = owner.lists[l];
     if (codes === undefined) { this.report('list.undefined', `list "${l}" is not defined in ${owner.table} "${owner.key}"`, owner.table, owner.key, path); return null; }
-    if (!Array.isArray(codes)) { this.report('list.bad', `list "${l}" of ${owner.table} "${owner.key}" is not a list: ${JSON.stringify(codes).slice(0, 60)}`, owner.table, owner.key, `lists.${l}`); return null; }
+    if (!Array.isArray(codes)) { this.report('list.bad', `list "${l}" of ${owner.table} "${owner.key}" is not a list: ${shown(codes, true)}`, owner.table, owner.key, `lists.${l}`); return null; }
     return codes;
   }
 
@@ -58,7 +63,7 @@ export class ConditionConverter {
     const codes = this.listValues(l, owner, path);
     if (codes === null) return null;
     if (Array.isArray(l)) return { codes: codes.map(String) };
-    const name = `${owner.key}.${String(l)}`;
+    const name = `${owner.key}.${text(l)}`;
     if (!(name in this.lists)) this.lists[name] = codes.map(String);
     return name;
   }
@@ -66,13 +71,13 @@ export class ConditionConverter {
   /** A constant compared with a field, by meaning: sex 1/"1"/"男"/"M" = 1; department text; "5" = 5 elsewhere. */
   private constant(f: NumberField, k: Json, owner: Owner, path: string): number | string | null {
     if (f === 'sex' && (isStr(k) || typeof k === 'number')) {
-      const v = SEX_VALUE[String(k).trim().toUpperCase()];
+      const v = SEX_VALUE[text(k).trim().toUpperCase()];
       if (v !== undefined) return v;
     } else if (f === TEXT_VALUE_FIELD) {
-      if ((isStr(k) && k.trim() !== '') || typeof k === 'number') return String(k).trim();
+      if ((isStr(k) && k.trim() !== '') || typeof k === 'number') return text(k).trim();
     } else if (typeof k === 'number') return k;
     else if (isStr(k) && /^\s*\d+(\.\d+)?\s*$/.test(k)) return Number(k);
-    this.report('cond.bad_value', `${f} cannot be compared with ${JSON.stringify(k)}`, owner.table, owner.key, path);
+    this.report('cond.bad_value', `${f} cannot be compared with ${json(k)}`, owner.table, owner.key, path);
     return null;
   }
 
@@ -88,27 +93,29 @@ export class ConditionConverter {
   }
 
   /** Returns null after reporting a problem; callers keep going so every problem is reported. */
-  cond(c: Json, owner: Owner, path: string): Condition | null {
+  cond(c: Json, owner: Owner, path: string, depth = 0): Condition | null {
     if (c === true || c === false) return c;
-    if (!isObj(c) || Object.keys(c).length !== 1) { this.report('cond.bad_shape', `condition must be true, false or a one-key object: ${JSON.stringify(c)}`, owner.table, owner.key, path); return null; }
+    // Stop descending at the limit validation enforces: a hostile nesting is a problem, not a stack overflow.
+    if (depth >= MAX_CONDITION_DEPTH) { this.report('cond.too_deep', tooDeepMessage(path), owner.table, owner.key, path); return null; }
+    if (!isObj(c) || Object.keys(c).length !== 1) { this.report('cond.bad_shape', `condition must be true, false or a one-key object: ${json(c)}`, owner.table, owner.key, path); return null; }
     const [key, v] = Object.entries(c)[0]!;
     const at = `${path}.${key}`;
     switch (key) {
       case 'and': case 'or': {
         if (!Array.isArray(v)) { this.report('cond.bad_shape', `"${key}" needs an array`, owner.table, owner.key, at); return null; }
-        const kids = v.map((k, i) => this.cond(k, owner, `${at}[${i}]`));
+        const kids = v.map((k, i) => this.cond(k, owner, `${at}[${i}]`, depth + 1));
         if (kids.some((k) => k === null)) return null;
         return key === 'and' ? { and: kids as Condition[] } : { or: kids as Condition[] };
       }
       case 'not': {
-        const k = this.cond(v, owner, at);
+        const k = this.cond(v, owner, at, depth + 1);
         return k === null ? null : { not: k };
       }
       case 'cmp': return this.cmp(Array.isArray(v) ? v : [], owner, at);
       case 'proc_tag': {
-        const list = owner.tags?.get(String(v));
+        const list = owner.tags?.get(text(v));
         if (!owner.tags) { this.report('import.no_tags', `proc_tag used in ${owner.table} "${owner.key}", which has no tagged procedure list`, owner.table, owner.key, at); return null; }
-        if (!list) { this.report('import.undefined_tag', `procedure tag "${String(v)}" does not occur in ${owner.key}'s tag list`, owner.table, owner.key, at); return null; }
+        if (!list) { this.report('import.undefined_tag', `procedure tag "${text(v)}" does not occur in ${owner.key}'s tag list`, owner.table, owner.key, at); return null; }
         return { any_in: ['all_procs', list] };
       }
       case 'has_mcc': return { has_mcc: v !== false };
@@ -120,30 +127,30 @@ export class ConditionConverter {
   /** The tests on codes and fields: in, any_in, has_code, present. */
   private codeTest(key: string, v: Json, owner: Owner, at: string): Condition | null {
     const arr = Array.isArray(v) ? v : [];
-    const unknownField = (f: Json, p: string) => { this.report('import.unknown_field', `field "${String(f)}" is not known in "${key}"`, owner.table, owner.key, p); return null; };
+    const unknownField = (f: Json, p: string) => { this.report('import.unknown_field', `field "${text(f)}" is not known in "${key}"`, owner.table, owner.key, p); return null; };
     switch (key) {
       case 'in': {
-        const vf = NUMBER_FIELD[String(arr[0])];
+        const vf = NUMBER_FIELD[text(arr[0])];
         if (vf) return this.valueIn(vf, arr[1], owner, at);
-        const f = CODE_FIELD[String(arr[0])];
+        const f = CODE_FIELD[text(arr[0])];
         const l = this.listRef(arr[1], owner, `${at}[1]`);
         if (!f) return unknownField(arr[0], `${at}[0]`);
         return l === null ? null : { in: [f, l] };
       }
       case 'any_in': {
-        const f = LIST_FIELD[String(arr[0])];
+        const f = LIST_FIELD[text(arr[0])];
         const l = this.listRef(arr[1], owner, `${at}[1]`);
         if (!f) return unknownField(arr[0], `${at}[0]`);
         return l === null ? null : { any_in: [f, l] };
       }
       case 'has_code': {
-        const f = LIST_FIELD[String(arr[0])] ?? CODE_FIELD[String(arr[0])];
+        const f = LIST_FIELD[text(arr[0])] ?? CODE_FIELD[text(arr[0])];
         if (!f) return unknownField(arr[0], `${at}[0]`);
         if (!isStr(arr[1])) { this.report('cond.bad_shape', 'has_code needs a code', owner.table, owner.key, `${at}[1]`); return null; }
         return { has_code: [f, arr[1]] };
       }
       case 'present': {
-        const f = CODE_FIELD[String(v)] ?? LIST_FIELD[String(v)] ?? NUMBER_FIELD[String(v)];
+        const f = CODE_FIELD[text(v)] ?? LIST_FIELD[text(v)] ?? NUMBER_FIELD[text(v)];
         return f ? { present: f } : unknownField(v, at);
       }
       default:
@@ -153,25 +160,25 @@ export class ConditionConverter {
   }
 
   private cmp(arr: Json[], owner: Owner, at: string): Condition | null {
-    if (arr.length !== 3 || !CMP_OPS_SET.has(String(arr[1]))) { this.report('cond.bad_shape', 'cmp needs [a, op, b]', owner.table, owner.key, at); return null; }
+    if (arr.length !== 3 || !CMP_OPS_SET.has(text(arr[1]))) { this.report('cond.bad_shape', 'cmp needs [a, op, b]', owner.table, owner.key, at); return null; }
     let [a, op, b] = [arr[0], arr[1] as CmpOp, arr[2]];
     const isConst = (x: Json): x is { const: Json } => isObj(x) && 'const' in x;
     if (isConst(a) && !isConst(b)) { [a, b] = [b, a]; op = SWAP[op]; }
     if (isConst(a) && isConst(b)) return constCompare(a.const, op, b.const);
-    const f = NUMBER_FIELD[String(a)];
-    if (!f) { this.report('import.unknown_field', `field "${String(a)}" is not known in "cmp"`, owner.table, owner.key, `${at}[0]`); return null; }
-    if (f === TEXT_VALUE_FIELD || NUMBER_FIELD[String(b)] === TEXT_VALUE_FIELD) {
+    const f = NUMBER_FIELD[text(a)];
+    if (!f) { this.report('import.unknown_field', `field "${text(a)}" is not known in "cmp"`, owner.table, owner.key, `${at}[0]`); return null; }
+    if (f === TEXT_VALUE_FIELD || NUMBER_FIELD[text(b)] === TEXT_VALUE_FIELD) {
       if (isConst(b) && b.const !== null && (op === '==' || op === '!=')) {
         const text = this.constant(f, b.const, owner, `${at}[2]`);
         if (text === null) return null;
         const test: Condition = { one_of: [f, [text]] };
         return op === '==' ? test : { not: test };
       }
-      if (!isConst(b) || b.const !== null) { this.report('cond.bad_op', `${String(a)} is a text: only == / != a text or null`, owner.table, owner.key, `${at}[1]`); return null; }
+      if (!isConst(b) || b.const !== null) { this.report('cond.bad_op', `${text(a)} is a text: only == / != a text or null`, owner.table, owner.key, `${at}[1]`); return null; }
     }
     if (!isConst(b)) {
-      const g = NUMBER_FIELD[String(b)];
-      if (!g) { this.report('import.unknown_field', `field "${String(b)}" is not known in "cmp"`, owner.table, owner.key, `${at}[2]`); return null; }
+      const g = NUMBER_FIELD[text(b)];
+      if (!g) { this.report('import.unknown_field', `field "${text(b)}" is not known in "cmp"`, owner.table, owner.key, `${at}[2]`); return null; }
       return { cmp: [f, op, { field: g }] };
     }
     if (b.const === null) {

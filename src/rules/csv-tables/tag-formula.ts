@@ -1,6 +1,7 @@
 // The procedure-tag formula of adrg.csv (手术组合): `1 or (2 and 3)` over the tags of adrg_proc.csv,
 // parsed into a tree of and/or. Never evaluated as code; a bad formula comes back as an error value.
 import type { Condition } from '../ruleset-format.ts';
+import { MAX_CONDITION_DEPTH } from '../ruleset-validate.ts';
 
 export type TagTree = string | { and: TagTree[] } | { or: TagTree[] };
 
@@ -8,6 +9,8 @@ export type TagTree = string | { and: TagTree[] } | { or: TagTree[] };
 export function parseTagFormula(text: string, tags: ReadonlySet<string>): { tree: TagTree } | { error: string } {
   const tokens = text.replace(/（/g, '(').replace(/）/g, ')').match(/\(|\)|[+&|]|[^\s()+&|]+/g) ?? [];
   let i = 0;
+  // Brackets recurse: a limit keeps `((((…` thousands deep an error value, not a stack overflow.
+  let depth = 0;
   const fail = (why: string): never => { throw new FormulaError(`formula "${text}": ${why}`); };
   const isAnd = (t: string | undefined) => t !== undefined && ['and', '且', '和', '+', '&'].includes(t.toLowerCase());
   const isOr = (t: string | undefined) => t !== undefined && ['or', '或', '|'].includes(t.toLowerCase());
@@ -15,8 +18,10 @@ export function parseTagFormula(text: string, tags: ReadonlySet<string>): { tree
     const t = tokens[i++];
     if (t === undefined) return fail('ends early');
     if (t === '(') {
+      if (++depth > MAX_CONDITION_DEPTH) fail(`brackets nested deeper than ${MAX_CONDITION_DEPTH}`);
       const inner = orExpr();
       if (tokens[i++] !== ')') fail('missing ")"');
+      depth--;
       return inner;
     }
     if (t === ')' || isAnd(t) || isOr(t)) fail(`unexpected "${t}"`);

@@ -4,21 +4,12 @@ import { describe, expect, it } from 'vitest';
 import { csvToArrow } from '../../src/data/csv-to-arrow.ts';
 import { CsvTokenizer } from '../../src/shared/csv-tokenizer.ts';
 import { detectEncoding } from '../../src/shared/text-encoding.ts';
-import { EngineFailure, type EngineError } from '../../src/shared/errors.ts';
+import { errorsOf } from '../fixtures/engine-failures.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const HEAD_ZH = '病案号,医院编码,出院科室,入院日期,出院日期,年龄,性别,离院方式,主要诊断编码,住院总费用';
 const HEAD_EN = 'case_id,hospital_id,department,admit_date,discharge_date,age_years,sex,discharge_status,principal_dx,total_cost';
 
-function errorsOf(fn: () => unknown): EngineError[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EngineFailure) return e.errors;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 function tokenize(text: string, chunk: number): string[][] {
   const out: string[][] = [];

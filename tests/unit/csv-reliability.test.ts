@@ -5,7 +5,7 @@ import { csvToArrow } from '../../src/data/csv-to-arrow.ts';
 import { CsvTokenizer, MAX_FIELD_CHARS } from '../../src/shared/csv-tokenizer.ts';
 import { decodeText, detectEncoding } from '../../src/shared/text-encoding.ts';
 import { parseBenchmarkCsv } from '../../src/evaluation/benchmark-table.ts';
-import { EngineFailure, type EngineError } from '../../src/shared/errors.ts';
+import { errorsOf } from '../fixtures/engine-failures.ts';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const HEAD = 'case_id,hospital_id,department,admit_date,discharge_date,age_years,sex,discharge_status,principal_dx,total_cost';
@@ -13,15 +13,6 @@ const HEAD = 'case_id,hospital_id,department,admit_date,discharge_date,age_years
 const row = (i: number, dept = 'D1', dx = 'K80.1') => `C${i},H1,${dept},2024-01-01,2024-01-03,40,1,1,${dx},${1000 + i}`;
 const rows = (n: number, edit: (i: number) => string = (i) => row(i)) => Array.from({ length: n }, (_, k) => edit(k + 1));
 
-function errorsOf(fn: () => unknown): EngineError[] {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EngineFailure) return e.errors;
-    throw e;
-  }
-  throw new Error('expected a failure');
-}
 
 function tokenize(text: string, chunk: number, width = 0): { records: string[][]; ok: boolean; t: CsvTokenizer } {
   const records: string[][] = [];
